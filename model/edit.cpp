@@ -1,0 +1,40 @@
+#include "model/edit.hpp"
+
+#include "model/names.hpp"
+
+namespace vethlab {
+
+std::string_view to_string(LinkKind k) {
+    switch (k) {
+        case LinkKind::loopback: return "loopback";
+        case LinkKind::veth: return "veth";
+        case LinkKind::tap: return "tap";
+        case LinkKind::dummy: return "dummy";
+    }
+    return "veth";
+}
+
+std::string_view to_string(ShowWhat w) {
+    switch (w) {
+        case ShowWhat::route_n: return "route -n";
+        case ShowWhat::ip_route: return "ip route";
+        case ShowWhat::ip_addr: return "ip addr";
+        case ShowWhat::ip_link: return "ip link";
+        case ShowWhat::ip_neigh: return "ip neigh";
+    }
+    return "ip route";
+}
+
+const std::string& edit_ns(const EditOp& op) {
+    return std::visit(
+        [](const auto& e) -> const std::string& {
+            using T = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<T, NetnsAdd> || std::is_same_v<T, NetnsDel>)
+                return kInitNs;
+            else
+                return e.ns;
+        },
+        op);
+}
+
+}  // namespace vethlab

@@ -1,0 +1,139 @@
+#pragma once
+// A topology is an ordered list of edits: operations on kernel state (what `ip` and
+// `sysctl` do) and observations (ping, route -n, ip route, ...). Every edit remembers
+// where it was written so errors point at the line and column.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "model/diagnostic.hpp"
+#include "model/ipv4.hpp"
+#include "model/mac.hpp"
+#include "model/route.hpp"
+
+namespace vethlab {
+
+enum class LinkKind : uint8_t { loopback, veth, tap, dummy };
+std::string_view to_string(LinkKind k);
+
+// `ns` in every edit is the namespace the command runs in ("" = the initial one).
+
+struct NetnsAdd {
+    std::string name;
+    bool operator==(const NetnsAdd&) const = default;
+};
+struct NetnsDel {
+    std::string name;
+    bool operator==(const NetnsDel&) const = default;
+};
+
+// ip link add NAME [netns NS] [mtu M] [address MAC] type veth|dummy [peer name P [netns PNS] ...]
+// ip tuntap add dev NAME mode tap
+struct LinkAdd {
+    std::string ns;
+    std::string name;
+    LinkKind kind = LinkKind::veth;
+    std::optional<std::string> netns;  // where NAME is created (default: ns)
+    std::optional<uint32_t> mtu;
+    std::optional<Mac> mac;
+    std::optional<bool> up;            // `ip link add ... up`
+    // veth only: the peer end.
+    std::string peer;
+    std::optional<std::string> peer_netns;  // default: ns (the caller's namespace)
+    std::optional<uint32_t> peer_mtu;
+    std::optional<Mac> peer_mac;
+    bool operator==(const LinkAdd&) const = default;
+};
+
+struct LinkDel {
+    std::string ns;
+    std::string name;
+    bool operator==(const LinkDel&) const = default;
+};
+
+// ip link set [dev] NAME [netns NS] [name NEW] [address MAC] [mtu M] [up|down]
+// Applied in the kernel's order (do_setlink): netns, name, address, mtu, up/down.
+struct LinkSet {
+    std::string ns;
+    std::string name;
+    std::optional<std::string> netns;
+    std::optional<std::string> new_name;
+    std::optional<Mac> mac;
+    std::optional<uint32_t> mtu;
+    std::optional<bool> up;
+    bool operator==(const LinkSet&) const = default;
+};
+
+struct AddrAdd {
+    std::string ns;
+    std::string dev;
+    IfAddr addr;
+    bool operator==(const AddrAdd&) const = default;
+};
+struct AddrDel {
+    std::string ns;
+    std::string dev;
+    IfAddr addr;
+    bool operator==(const AddrDel&) const = default;
+};
+
+struct RouteEdit {
+    std::string ns;
+    RouteOp op = RouteOp::add;
+    RouteSpec route;
+    bool operator==(const RouteEdit&) const = default;
+};
+
+// sysctl -w net.ipv4.ip_forward=1 (key normalised to dots)
+struct SysctlSet {
+    std::string ns;
+    std::string key;
+    std::string value;
+    bool operator==(const SysctlSet&) const = default;
+};
+
+// Observations -------------------------------------------------------------------
+
+// iputils ping: -c count, -i interval, -W timeout, -w deadline, -I interface, -t ttl, -q.
+struct Ping {
+    std::string ns;
+    Ipv4 dst;
+    std::optional<int> count;  // none: runs until interrupted
+    double interval = 1.0;
+    std::optional<double> timeout;
+    std::optional<double> deadline;
+    std::optional<std::string> iface;
+    std::optional<int> ttl;
+    bool quiet = false;
+    bool operator==(const Ping&) const = default;
+};
+
+enum class ShowWhat : uint8_t { route_n, ip_route, ip_addr, ip_link, ip_neigh };
+std::string_view to_string(ShowWhat w);
+
+struct Show {
+    std::string ns;
+    ShowWhat what = ShowWhat::ip_route;
+    bool brief = false;                  // ip -br
+    std::optional<uint32_t> table;       // ip route show table T
+    std::optional<std::string> dev;      // ip addr show dev X / ip link show X
+    bool operator==(const Show&) const = default;
+};
+
+using EditOp = std::variant<NetnsAdd, NetnsDel, LinkAdd, LinkDel, LinkSet, AddrAdd, AddrDel, RouteEdit,
+                            SysctlSet, Ping, Show>;
+
+struct Edit {
+    EditOp op;
+    SourceLoc loc;     // where the command starts
+    std::string text;  // the command as written (one logical line), for messages
+
+    bool is_observation() const { return std::holds_alternative<Ping>(op) || std::holds_alternative<Show>(op); }
+};
+
+// The namespace an edit runs in ("" = initial); for NetnsAdd/Del the initial one.
+const std::string& edit_ns(const EditOp& op);
+
+}  // namespace vethlab

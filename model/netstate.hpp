@@ -1,0 +1,124 @@
+#pragma once
+// The configuration plane of a set of network namespaces, changed by edits with the
+// kernel's rules: devices and carrier, addresses and the routes the kernel derives
+// from them, the local and main tables with add/change/replace/append/del, sysctls.
+// A refused edit leaves the state unchanged and returns the error as `ip` prints it.
+// (The data plane -- ARP, ICMP, forwarding in virtual time -- lives in sim/.)
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/edit.hpp"
+
+namespace vethlab {
+
+struct Address {
+    IfAddr addr;
+    RouteScope scope = RouteScope::universe;  // host for 127/8, as iproute2 picks
+    bool secondary = false;                   // a second address in a subnet already on the device
+    bool operator==(const Address&) const = default;
+};
+
+struct Link {
+    int ifindex = 0;
+    std::string name;
+    LinkKind kind = LinkKind::veth;
+    bool admin_up = false;
+    uint32_t mtu = 1500;
+    Mac mac;
+    std::string peer_ns;   // veth: namespace of the other end
+    int peer_ifindex = 0;  // veth: ifindex of the other end there
+    std::vector<Address> addrs;               // in the kernel's list order
+    std::map<std::string, std::string> conf;  // per-device net.ipv4.conf.IF.* (key: "rp_filter")
+
+    const Address* primary_for(Ipv4 a) const;  // the primary address whose subnet holds a
+};
+
+struct Route {
+    uint32_t table = kTableMain;
+    RouteType type = RouteType::unicast;
+    Prefix dst;
+    uint8_t tos = 0;
+    uint32_t metric = 0;
+    Ipv4 gateway;  // 0.0.0.0: none
+    int oif = 0;   // output device ifindex; 0: none
+    Ipv4 prefsrc;  // 0.0.0.0: none
+    RouteScope scope = RouteScope::universe;
+    RouteProto proto = RouteProto::boot;
+    bool onlink = false;
+    bool operator==(const Route&) const = default;
+};
+
+struct Namespace {
+    std::string name;
+    std::vector<Link> links;  // ascending ifindex
+    std::vector<Route> routes;  // every table; printed in the kernel's order (see sorted_routes)
+    std::map<std::string, std::string> sysctls;  // "net.ipv4.ip_forward" -> "1", only keys ever set
+    int next_ifindex = 1;
+
+    Link* link(std::string_view name);
+    const Link* link(std::string_view name) const;
+    Link* link(int ifindex);
+    const Link* link(int ifindex) const;
+    std::string ifname(int ifindex) const;  // "" if none
+    bool has_local_address(Ipv4 a) const;   // any address of any device
+    std::vector<const Route*> sorted_routes(uint32_t table) const;  // trie order
+};
+
+// Compiled sysctl defaults of a new namespace (KERNEL-NOTES): what `sysctl_value` answers
+// for a key never set.
+std::optional<std::string> default_sysctl(std::string_view key);
+
+class NetState {
+public:
+    NetState();  // the initial namespace ("") with lo up, as on a host
+
+    // Apply one edit. nullopt: accepted. Otherwise the text `ip` (or sysctl) prints,
+    // e.g. "RTNETLINK answers: File exists"; the state is unchanged.
+    std::optional<std::string> apply(const EditOp& op);
+
+    const std::map<std::string, Namespace>& namespaces() const { return ns_; }
+    const Namespace* ns(std::string_view name) const;
+
+    // veth: both ends admin up; tap without reader: never; lo and dummy: admin up.
+    bool carrier(const Namespace& ns, const Link& link) const;
+    std::string sysctl_value(const Namespace& ns, std::string_view key) const;
+    // The peer end of a veth, if any.
+    std::optional<std::pair<const Namespace*, const Link*>> peer(const Namespace& ns, const Link& link) const;
+
+    // The kernel's fib lookup restricted to routes of scope >= min_scope (and to oif if
+    // non-zero), local table first, then main; link state ignored.
+    const Route* lookup(const Namespace& ns, Ipv4 dst, RouteScope min_scope = RouteScope::universe,
+                        int oif = 0) const;
+
+    bool operator==(const NetState&) const = default;
+
+private:
+    std::optional<std::string> apply_op(const NetnsAdd& e);
+    std::optional<std::string> apply_op(const NetnsDel& e);
+    std::optional<std::string> apply_op(const LinkAdd& e);
+    std::optional<std::string> apply_op(const LinkDel& e);
+    std::optional<std::string> apply_op(const LinkSet& e);
+    std::optional<std::string> apply_op(const AddrAdd& e);
+    std::optional<std::string> apply_op(const AddrDel& e);
+    std::optional<std::string> apply_op(const RouteEdit& e);
+    std::optional<std::string> apply_op(const SysctlSet& e);
+    std::optional<std::string> apply_op(const Ping& e);
+    std::optional<std::string> apply_op(const Show& e);
+
+    Namespace* find_ns(std::string_view name);
+    std::optional<std::string> need_ns(std::string_view name) const;  // the ip error if missing
+    void link_went_up(Namespace& ns, Link& link);
+    void link_went_down(Namespace& ns, Link& link);
+    void remove_link(Namespace& ns, int ifindex);  // unregister: routes, addresses, peer
+    void add_connected_routes(Namespace& ns, const Link& link, const Address& a);
+    void remove_addr(Namespace& ns, Link& link, size_t index);
+    Link& insert_link(Namespace& ns, Link link);  // picks ifindex (keeps it when free)
+
+    std::map<std::string, Namespace> ns_;
+    uint64_t mac_counter_ = 0;
+};
+
+}  // namespace vethlab
