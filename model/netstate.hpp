@@ -116,6 +116,7 @@ private:
     void add_connected_routes(Namespace& ns, const Link& link, const Address& a);
     void remove_addr(Namespace& ns, Link& link, size_t index);
     Link& insert_link(Namespace& ns, Link link);  // picks ifindex (keeps it when free)
+    Link& move_link(Namespace& from, int ifindex, Namespace& to);
 
     std::map<std::string, Namespace> ns_;
     uint64_t mac_counter_ = 0;

@@ -1,0 +1,142 @@
+// Addresses and the routes the kernel derives from them (fib_frontend.c
+// fib_add_ifaddr / fib_del_ifaddr, devinet.c __inet_insert_ifa / __inet_del_ifa).
+#include <algorithm>
+
+#include "model/netstate.hpp"
+#include "model/netstate_errors.hpp"
+
+namespace vethlab {
+namespace {
+
+Route kernel_route(RouteType type, Prefix dst, const Link& link, Ipv4 src) {
+    Route r;
+    r.table = type == RouteType::unicast ? kTableMain : kTableLocal;
+    r.type = type;
+    r.dst = dst;
+    r.oif = link.ifindex;
+    r.prefsrc = src;
+    r.scope = type == RouteType::local ? RouteScope::host : RouteScope::link;
+    r.proto = RouteProto::kernel;
+    return r;
+}
+
+// fib_magic with NLM_F_CREATE|NLM_F_APPEND: add unless an identical route exists.
+void append_unique(std::vector<Route>& routes, const Route& r) {
+    if (std::find(routes.begin(), routes.end(), r) == routes.end()) routes.push_back(r);
+}
+
+void erase_one(std::vector<Route>& routes, const Route& r) {
+    auto it = std::find(routes.begin(), routes.end(), r);
+    if (it != routes.end()) routes.erase(it);
+}
+
+// Where __inet_insert_ifa puts a new address: a secondary goes last; a primary after
+// the last primary of the same or wider scope.
+size_t insert_position(const Link& link, const Address& a) {
+    if (a.secondary) return link.addrs.size();
+    size_t pos = 0;
+    for (size_t i = 0; i < link.addrs.size(); ++i)
+        if (!link.addrs[i].secondary && uint8_t(a.scope) <= uint8_t(link.addrs[i].scope)) pos = i + 1;
+    return pos;
+}
+
+// The source of a local route: the address itself, or for a secondary its primary.
+Ipv4 local_route_src(const Link& link, const Address& a) {
+    if (!a.secondary) return a.addr.local();
+    for (const auto& p : link.addrs)
+        if (!p.secondary && p.addr.len() == a.addr.len() && p.addr.prefix().contains(a.addr.local()))
+            return p.addr.local();
+    return a.addr.local();
+}
+
+}  // namespace
+
+void NetState::add_connected_routes(Namespace& n, const Link& link, const Address& a) {
+    const Ipv4 local = a.addr.local();
+    append_unique(n.routes, kernel_route(RouteType::local, Prefix(local, 32), link, local_route_src(link, a)));
+    if (!link.admin_up || a.secondary) return;
+    const Prefix net = a.addr.prefix();
+    if (!net.network().is_zero() && (net.network() != local || a.addr.len() < 32)) {
+        const RouteType type = link.kind == LinkKind::loopback ? RouteType::local : RouteType::unicast;
+        append_unique(n.routes, kernel_route(type, net, link, local));
+        if (a.addr.len() < 31)
+            append_unique(n.routes, kernel_route(RouteType::broadcast, Prefix(net.last(), 32), link, local));
+    }
+}
+
+std::optional<std::string> NetState::apply_op(const AddrAdd& e) {
+    if (auto err = need_ns(e.ns)) return err;
+    Namespace& n = *find_ns(e.ns);
+    Link* link = n.link(e.dev);
+    if (!link) return errors::no_device(e.dev);
+    Address a{e.addr, e.addr.local().is_loopback() ? RouteScope::host : RouteScope::universe, false};
+    for (const auto& old : link->addrs) {
+        if (old.addr.len() != a.addr.len() || !old.addr.prefix().contains(a.addr.local())) continue;
+        if (old.addr.local() == a.addr.local()) return errors::extack("ipv4: Address already assigned");
+        if (old.scope != a.scope) return errors::rtnl(errors::kInval);
+        a.secondary = true;
+    }
+    link->addrs.insert(link->addrs.begin() + long(insert_position(*link, a)), a);
+    add_connected_routes(n, *link, a);
+    return std::nullopt;
+}
+
+std::optional<std::string> NetState::apply_op(const AddrDel& e) {
+    if (auto err = need_ns(e.ns)) return err;
+    Namespace& n = *find_ns(e.ns);
+    Link* link = n.link(e.dev);
+    if (!link) return errors::no_device(e.dev);
+    for (size_t i = 0; i < link->addrs.size(); ++i) {
+        if (link->addrs[i].addr == e.addr) {
+            remove_addr(n, *link, i);
+            return std::nullopt;
+        }
+    }
+    return errors::extack("ipv4: Address not found");
+}
+
+void NetState::remove_addr(Namespace& n, Link& link, size_t index) {
+    const Address gone = link.addrs[index];
+    link.addrs.erase(link.addrs.begin() + long(index));
+    if (!gone.secondary) {
+        // Secondaries of the subnet: promoted (promote_secondaries) or deleted with it.
+        const bool promote = sysctl_value(n, "net.ipv4.conf.all.promote_secondaries") != "0" ||
+                             (link.conf.count("promote_secondaries") && link.conf.at("promote_secondaries") != "0");
+        bool promoted = false;
+        for (size_t i = 0; i < link.addrs.size();) {
+            Address& s = link.addrs[i];
+            if (!s.secondary || s.addr.len() != gone.addr.len() || !gone.addr.prefix().contains(s.addr.local())) {
+                ++i;
+                continue;
+            }
+            if (promote && !promoted) {
+                s.secondary = false;
+                promoted = true;
+                ++i;
+            } else if (!promote) {
+                remove_addr(n, link, i);
+            } else {
+                ++i;
+            }
+        }
+        const Ipv4 local = gone.addr.local();
+        const Prefix net = gone.addr.prefix();
+        const RouteType prefix_type = link.kind == LinkKind::loopback ? RouteType::local : RouteType::unicast;
+        erase_one(n.routes, kernel_route(prefix_type, net, link, local));
+        erase_one(n.routes, kernel_route(RouteType::broadcast, Prefix(net.last(), 32), link, local));
+    }
+    const Ipv4 local = gone.addr.local();
+    erase_one(n.routes, kernel_route(RouteType::local, Prefix(local, 32), link, local_route_src(link, gone)));
+    // fib_sync_down_addr: routes preferring a source that is no longer ours go too.
+    if (!n.has_local_address(local))
+        std::erase_if(n.routes, [&](const Route& r) { return r.prefsrc == local; });
+    // The last address gone: IP is disabled on the device, every route through it goes.
+    if (link.addrs.empty()) std::erase_if(n.routes, [&](const Route& r) { return r.oif == link.ifindex; });
+    // After a promotion the subnet's addresses get their routes again, with the new primary.
+    if (!gone.secondary)
+        for (const auto& a : link.addrs)
+            if (a.addr.len() == gone.addr.len() && gone.addr.prefix().contains(a.addr.local()))
+                add_connected_routes(n, link, a);
+}
+
+}  // namespace vethlab

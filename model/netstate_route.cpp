@@ -1,0 +1,159 @@
+// Route edits with the kernel's rules (fib_frontend.c rtm_to_fib_config, fib_semantics.c
+// fib_create_info / fib_check_nh, fib_trie.c fib_table_insert / fib_table_delete) and
+// the fib lookup the gateway check needs.
+#include <algorithm>
+
+#include "model/netstate.hpp"
+#include "model/netstate_errors.hpp"
+
+namespace vethlab {
+namespace {
+
+bool same_key(const Route& a, const Route& b) {
+    return a.table == b.table && a.dst == b.dst && a.tos == b.tos && a.metric == b.metric;
+}
+
+bool is_error_type(RouteType t) {
+    return t == RouteType::blackhole || t == RouteType::unreachable || t == RouteType::prohibit;
+}
+
+// fib_table_delete: the first route with the key whose given attributes match.
+bool matches_for_delete(const Route& r, const RouteSpec& s, const Route& want) {
+    if (r.table != want.table || r.dst != want.dst || r.tos != want.tos) return false;
+    if (want.metric && r.metric != want.metric) return false;
+    if (s.type_given && r.type != want.type) return false;
+    if (want.scope != RouteScope::nowhere && r.scope != want.scope) return false;
+    if (!want.prefsrc.is_zero() && r.prefsrc != want.prefsrc) return false;
+    if (want.proto != RouteProto::unspec && r.proto != want.proto) return false;
+    if (want.oif && r.oif != want.oif) return false;
+    if (!want.gateway.is_zero() && r.gateway != want.gateway) return false;
+    return true;
+}
+
+}  // namespace
+
+const Route* NetState::lookup(const Namespace& n, Ipv4 dst, RouteScope min_scope, int oif) const {
+    for (uint32_t table : {kTableLocal, kTableMain}) {
+        const Route* best = nullptr;
+        for (const auto& r : n.routes) {
+            if (r.table != table || !r.dst.contains(dst) || uint8_t(r.scope) < uint8_t(min_scope)) continue;
+            if (!is_error_type(r.type) && oif && r.oif != oif) continue;
+            if (!best || r.dst.len() > best->dst.len() ||
+                (r.dst.len() == best->dst.len() && (r.tos < best->tos || (r.tos == best->tos && r.metric < best->metric))))
+                best = &r;
+        }
+        if (best) return best;
+    }
+    return nullptr;
+}
+
+// The nexthop checks of fib_create_info/fib_check_nh: fills r.oif for gateway routes.
+static std::optional<std::string> check_nexthop(const NetState& st, const Namespace& n, Route& r) {
+    if (is_error_type(r.type)) {
+        if (!r.gateway.is_zero() || r.oif)
+            return errors::extack("Gateway, device and multipath can not be specified for this route type");
+        return std::nullopt;
+    }
+    if (r.scope == RouteScope::nowhere) return errors::extack("Invalid scope");
+    if (r.scope == RouteScope::host) {
+        if (!r.gateway.is_zero()) return errors::extack("Route with host scope can not have a gateway");
+        if (!r.oif) return errors::rtnl(errors::kNoDev);
+        return std::nullopt;
+    }
+    if (r.gateway.is_zero()) {
+        const Link* dev = r.oif ? n.link(r.oif) : nullptr;
+        if (!dev) return errors::rtnl(errors::kNoDev);
+        if (!dev->admin_up) return errors::extack("Device for nexthop is not up");
+        return std::nullopt;
+    }
+    if (r.onlink) {
+        const Link* dev = r.oif ? n.link(r.oif) : nullptr;
+        if (!dev) return errors::extack("Nexthop device required for onlink");
+        if (uint8_t(r.scope) >= uint8_t(RouteScope::link)) return errors::extack("Nexthop has invalid scope");
+        const Route* via = st.lookup(n, r.gateway, RouteScope::universe, 0);
+        if (via && via->type != RouteType::unicast) return errors::extack("Nexthop has invalid gateway");
+        if (!dev->admin_up) return errors::extack("Nexthop device is not up");
+        return std::nullopt;
+    }
+    const uint8_t wanted = std::max<uint8_t>(uint8_t(r.scope) + 1, uint8_t(RouteScope::link));
+    const Route* via = st.lookup(n, r.gateway, RouteScope(wanted), r.oif);
+    if (!via || (via->type != RouteType::unicast && via->type != RouteType::local))
+        return errors::extack("Nexthop has invalid gateway");
+    r.oif = via->oif;
+    const Link* dev = n.link(r.oif);
+    if (!dev) return errors::extack("No egress device for nexthop");
+    if (!dev->admin_up) return errors::rtnl(errors::kNetDown);
+    return std::nullopt;
+}
+
+std::optional<std::string> NetState::apply_op(const RouteEdit& e) {
+    if (auto err = need_ns(e.ns)) return err;
+    Namespace& n = *find_ns(e.ns);
+    const RouteSpec& s = e.route;
+    Route r;
+    r.table = s.effective_table();
+    r.type = s.type;
+    r.dst = s.dst;
+    r.tos = s.tos;
+    r.metric = s.metric.value_or(0);
+    r.gateway = s.via.value_or(Ipv4());
+    r.prefsrc = s.src.value_or(Ipv4());
+    r.scope = s.effective_scope(e.op);
+    r.proto = s.proto.value_or(e.op == RouteOp::del ? RouteProto::unspec : RouteProto::boot);
+    r.onlink = s.onlink;
+    if (s.dev) {
+        const Link* dev = n.link(*s.dev);
+        if (!dev) return errors::no_device(*s.dev);
+        r.oif = dev->ifindex;
+    }
+    if (e.op == RouteOp::del) {
+        auto it = std::find_if(n.routes.begin(), n.routes.end(),
+                               [&](const Route& x) { return matches_for_delete(x, s, r); });
+        if (it == n.routes.end()) return errors::rtnl(errors::kNoProcess);
+        n.routes.erase(it);
+        return std::nullopt;
+    }
+    if (auto err = check_nexthop(*this, n, r)) return err;
+    if (!r.prefsrc.is_zero() && !(r.type == RouteType::local && r.dst == Prefix(r.prefsrc, 32)) &&
+        !n.has_local_address(r.prefsrc))
+        return errors::extack("Invalid prefsrc address");
+
+    auto same = std::find_if(n.routes.begin(), n.routes.end(), [&](const Route& x) { return same_key(x, r); });
+    switch (e.op) {
+        case RouteOp::add:
+            if (same != n.routes.end()) return errors::rtnl(errors::kExists);
+            n.routes.push_back(r);
+            break;
+        case RouteOp::change:
+            if (same == n.routes.end()) return errors::rtnl(errors::kNoEntry);
+            *same = r;
+            break;
+        case RouteOp::replace:
+            if (same != n.routes.end()) *same = r;
+            else n.routes.push_back(r);
+            break;
+        case RouteOp::append:
+            if (std::find(n.routes.begin(), n.routes.end(), r) != n.routes.end()) return errors::rtnl(errors::kExists);
+            n.routes.push_back(r);
+            break;
+        case RouteOp::del: break;
+    }
+    return std::nullopt;
+}
+
+std::vector<const Route*> Namespace::sorted_routes(uint32_t table) const {
+    std::vector<const Route*> out;
+    for (const auto& r : routes)
+        if (r.table == table) out.push_back(&r);
+    // fib_trie walks keys in ascending order; within a key longer prefixes first, then
+    // tos and metric; routes with equal keys keep their insertion order.
+    std::stable_sort(out.begin(), out.end(), [](const Route* a, const Route* b) {
+        if (a->dst.network() != b->dst.network()) return a->dst.network() < b->dst.network();
+        if (a->dst.len() != b->dst.len()) return a->dst.len() > b->dst.len();
+        if (a->tos != b->tos) return a->tos > b->tos;
+        return a->metric < b->metric;
+    });
+    return out;
+}
+
+}  // namespace vethlab

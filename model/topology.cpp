@@ -1,0 +1,72 @@
+#include "model/topology.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "model/ip_script.hpp"
+#include "model/yaml_reader.hpp"
+
+namespace vethlab {
+namespace {
+
+bool ends_with(std::string_view s, std::string_view tail) {
+    return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
+}
+
+// YAML by extension; otherwise by content: a script's first command starts with a
+// word like ip/sudo/set, a topology's first key is a YAML mapping key.
+bool looks_like_yaml(std::string_view path, std::string_view text) {
+    if (ends_with(path, ".yaml") || ends_with(path, ".yml")) return true;
+    if (ends_with(path, ".sh")) return false;
+    std::istringstream in{std::string(text)};
+    std::string line;
+    while (std::getline(in, line)) {
+        const auto start = line.find_first_not_of(" \t");
+        if (start == std::string::npos || line[start] == '#') continue;
+        if (line.rfind("---", start) == start) return true;
+        const auto colon = line.find(':');
+        const auto space = line.find_first_of(" \t", start);
+        return colon != std::string::npos && (space == std::string::npos || colon < space);
+    }
+    return false;
+}
+
+}  // namespace
+
+Applied apply_all(const Topology& topo) {
+    Applied out;
+    for (const auto& edit : topo.edits) {
+        if (auto err = out.state.apply(edit.op)) {
+            SourceLoc loc = edit.loc;
+            if (loc.file.empty()) loc.file = topo.file;
+            out.errors.push_back({loc, fmt::format("the kernel would refuse '{}': {}", edit.text, *err)});
+        }
+    }
+    return out;
+}
+
+Parsed load_topology(const std::string& path) {
+    Parsed out;
+    out.topology.file = path;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        out.errors.push_back({{path, 0, 0}, "cannot open file"});
+        return out;
+    }
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    const std::string text = buf.str();
+    if (looks_like_yaml(path, text)) return parse_yaml_topology(text, path);
+    return parse_ip_script(text, path);
+}
+
+Parsed check_topology(const std::string& path) {
+    Parsed parsed = load_topology(path);
+    if (!parsed.ok()) return parsed;
+    parsed.errors = apply_all(parsed.topology).errors;
+    return parsed;
+}
+
+}  // namespace vethlab

@@ -1,0 +1,37 @@
+#pragma once
+// Throwaway namespaces on the real kernel for [kernel] tests: a per-run prefix that
+// cannot clash, commands run with /bin/sh, and cleanup of everything with the prefix
+// when the lab goes out of scope -- also when the test fails.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/edit.hpp"
+#include "shell.hpp"
+
+namespace vethlab::testing {
+
+// nullopt when this process may create namespaces; else why not (for the skip message).
+std::optional<std::string> kernel_unavailable();
+
+class KernelLab {
+public:
+    KernelLab();   // picks a fresh prefix "vl<pid>-<n>-"
+    ~KernelLab();  // deletes every namespace with the prefix
+    KernelLab(const KernelLab&) = delete;
+    KernelLab& operator=(const KernelLab&) = delete;
+
+    const std::string& prefix() const { return prefix_; }
+    std::string real(const std::string& ns) const { return ns.empty() ? ns : prefix_ + ns; }
+    // The edit with every namespace name prefixed. Returns false for edits that would
+    // touch the host namespace (those are never run).
+    bool localize(EditOp& op) const;
+    // Removes the prefix from a kernel message so it compares with the model's.
+    std::string unlocalize(std::string text) const;
+    std::vector<std::string> namespaces() const;  // live ones with the prefix
+
+private:
+    std::string prefix_;
+};
+
+}  // namespace vethlab::testing
