@@ -1,0 +1,17 @@
+#pragma once
+// The vethlab sub-commands. Each registers itself on the CLI11 app and returns the
+// process exit code through `exit_code` when run: 0 success, 1 problem found, 2 usage.
+#include <CLI/CLI.hpp>
+
+namespace vethlab::cli {
+
+struct Context {
+    int exit_code = 0;
+};
+
+void add_check(CLI::App& app, Context& ctx);
+void add_show(CLI::App& app, Context& ctx);
+void add_import(CLI::App& app, Context& ctx);
+void add_export(CLI::App& app, Context& ctx);
+
+}  // namespace vethlab::cli

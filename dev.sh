@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# vethlab's two entry points after cloning:
+#   ./dev.sh demo   install what is missing, build, run vethlab on the bundled seed example
+#   ./dev.sh test   install what is missing, build, run every test (plus an ASan+UBSan build)
+# Kernel tests ([kernel]) need root; without it they skip and say why.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(build-essential cmake pkg-config libboost-graph-dev libboost-dev libnl-3-dev libnl-route-3-dev
+          catch2 libbenchmark-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev
+          iproute2 iputils-ping net-tools)
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+install_missing() {
+    local missing=()
+    for p in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "==> installing: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {  # build DIR [cmake args...]
+    local dir=$1; shift
+    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVETHLAB_WERROR=ON "$@" >/dev/null
+    cmake --build "$dir" -j"$JOBS"
+}
+
+demo() {
+    build build
+    local v=./build/cli/vethlab
+    echo "==> vethlab check examples/seed.sh"
+    $v check examples/seed.sh
+    echo "==> vethlab show examples/seed.sh"
+    $v show examples/seed.sh
+}
+
+test_all() {
+    build build
+    echo "==> tests"
+    (cd build && ctest --output-on-failure -j"$JOBS")
+    echo "==> tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+    build build-asan -DVETHLAB_SANITIZE=ON -DVETHLAB_BENCH=OFF
+    (cd build-asan && ctest --output-on-failure -j"$JOBS")
+}
+
+case "${1:-}" in
+    demo) install_missing; demo ;;
+    test) install_missing; test_all ;;
+    *) echo "usage: $0 demo|test" >&2; exit 2 ;;
+esac
