@@ -13,8 +13,8 @@ std::optional<std::string> check_ifname(std::string_view name) {
     if (name == "." || name == "..") return fmt::format("interface name '{}' is not allowed", name);
     for (char c : name) {
         if (c == '/' || c == ':' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f')
-            return fmt::format("interface name '{}' contains '{}'; Linux forbids '/', ':' and whitespace", name,
-                               c == '/' || c == ':' ? std::string(1, c) : std::string("whitespace"));
+            return fmt::format("interface name '{}' contains {}; Linux forbids '/', ':' and whitespace", name,
+                               c == '/' || c == ':' ? fmt::format("'{}'", c) : std::string("whitespace"));
     }
     return std::nullopt;
 }
