@@ -1,0 +1,165 @@
+// A declared topology: cross checks (names, duplicates, undeclared namespaces) and its
+// compilation to edits in the canonical order of DESIGN.md.
+#include <map>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "model/ip_script.hpp"
+#include "model/ip_writer.hpp"
+#include "model/names.hpp"
+#include "model/yaml_decl.hpp"
+
+namespace vethlab::yaml {
+namespace {
+
+using IfNames = std::map<std::string, SourceLoc>;  // interface name -> where first defined
+
+constexpr uint32_t kDefaultMtu = 1500;
+
+void check_addresses(YamlSource& src, const LinkDecl& link) {
+    for (size_t i = 0; i < link.addrs.size(); ++i) {
+        for (size_t j = 0; j < i; ++j) {
+            if (link.addrs[j].addr != link.addrs[i].addr) continue;
+            src.error(link.addrs[i].loc, fmt::format("address {} is given twice on '{}' in namespace '{}'; first at {}",
+                                                     link.addrs[i].addr.str(), link.name, link.ns,
+                                                     link.addrs[j].loc.str()));
+            break;
+        }
+    }
+}
+
+void check_link(YamlSource& src, IfNames& names, const LinkDecl& link) {
+    check_addresses(src, link);
+    if (auto why = check_ifname(link.name)) {
+        src.error(link.loc, *why);
+        return;
+    }
+    if (link.name == "lo") {
+        src.error(link.loc, fmt::format("'lo' exists in every namespace; set it up with 'lo: up' in namespace '{}'",
+                                        link.ns));
+        return;
+    }
+    auto [first, inserted] = names.emplace(link.name, link.loc);
+    if (!inserted)
+        src.error(link.loc, fmt::format("interface '{}' is defined twice in namespace '{}'; first at {}", link.name,
+                                        link.ns, first->second.str()));
+}
+
+void check_routes(YamlSource& src, const NsDecl& ns) {
+    using Key = std::tuple<uint32_t, Prefix, uint8_t, uint32_t>;  // what `replace` matches
+    std::map<Key, SourceLoc> seen;
+    for (const auto& r : ns.routes) {
+        const Key key{r.spec.effective_table(), r.spec.dst, r.spec.tos, r.spec.metric.value_or(0)};
+        auto [first, inserted] = seen.emplace(key, r.loc);
+        if (!inserted)
+            src.error(r.loc, fmt::format("route to {} (table {}, metric {}) is given twice in namespace '{}'; first at "
+                                         "{}",
+                                         r.spec.dst.str(), table_name(std::get<0>(key)), std::get<3>(key), ns.name,
+                                         first->second.str()));
+    }
+}
+
+void check_veth_end(YamlSource& src, std::map<std::string, IfNames>& names, const LinkDecl& end) {
+    auto ns = names.find(end.ns);
+    if (ns == names.end()) {
+        src.error(end.loc, fmt::format("namespace '{}' of veth end '{}:{}' is not declared under 'namespaces'", end.ns,
+                                       end.ns, end.name));
+        check_addresses(src, end);
+        if (auto why = check_ifname(end.name)) src.error(end.loc, *why);
+        return;
+    }
+    check_link(src, ns->second, end);
+}
+
+template <class F>
+void for_each_link(const TopologyDecl& decl, F f) {
+    for (const auto& ns : decl.namespaces) {
+        f(ns.lo);
+        for (const auto& link : ns.links) f(link);
+    }
+    for (const auto& veth : decl.veths) {
+        f(veth.a);
+        f(veth.b);
+    }
+}
+
+LinkAdd veth_add(const VethDecl& veth) {
+    LinkAdd add;
+    add.name = veth.a.name;
+    add.kind = LinkKind::veth;
+    add.netns = veth.a.ns;
+    add.mac = veth.a.mac;
+    add.peer = veth.b.name;
+    add.peer_netns = veth.b.ns;
+    add.peer_mac = veth.b.mac;
+    // An end without mtu has 1500, whatever the other end has.
+    if (veth.a.mtu || veth.b.mtu) {
+        add.mtu = veth.a.mtu.value_or(kDefaultMtu);
+        add.peer_mtu = veth.b.mtu.value_or(kDefaultMtu);
+    }
+    return add;
+}
+
+LinkAdd link_add(const LinkDecl& link) {
+    LinkAdd add;
+    add.ns = link.ns;
+    add.name = link.name;
+    add.kind = link.kind;
+    add.mtu = link.mtu;
+    add.mac = link.mac;
+    return add;
+}
+
+}  // namespace
+
+void check_decl(YamlSource& src, const TopologyDecl& decl) {
+    std::map<std::string, IfNames> names;  // namespace -> its interfaces
+    std::map<std::string, SourceLoc> ns_seen;
+    for (const auto& ns : decl.namespaces) {
+        if (auto why = check_netns_name(ns.name)) src.error(ns.loc, *why);
+        auto [first, inserted] = ns_seen.emplace(ns.name, ns.loc);
+        if (!inserted)
+            src.error(ns.loc, fmt::format("namespace '{}' is declared twice; first at {}", ns.name, first->second.str()));
+        IfNames& ifnames = names[ns.name];
+        check_addresses(src, ns.lo);
+        for (const auto& link : ns.links) check_link(src, ifnames, link);
+        check_routes(src, ns);
+    }
+    for (const auto& veth : decl.veths) {
+        check_veth_end(src, names, veth.a);
+        check_veth_end(src, names, veth.b);
+    }
+}
+
+void compile_decl(const TopologyDecl& decl, std::vector<Edit>& edits, Diagnostics& errors) {
+    auto push = [&](EditOp op, const SourceLoc& at) {
+        std::string text = format_command(op);
+        edits.push_back(Edit{std::move(op), at, std::move(text)});
+    };
+    for (const auto& ns : decl.namespaces) push(NetnsAdd{ns.name}, ns.loc);
+    for (const auto& ns : decl.namespaces)
+        for (const auto& link : ns.links) push(link_add(link), link.loc);
+    for (const auto& veth : decl.veths) push(veth_add(veth), veth.loc);
+    for_each_link(decl, [&](const LinkDecl& link) {
+        for (const auto& a : link.addrs) push(AddrAdd{link.ns, link.name, a.addr}, a.loc);
+    });
+    for_each_link(decl, [&](const LinkDecl& link) {
+        LinkSet set;
+        set.ns = link.ns;
+        set.name = link.name;
+        set.up = true;
+        if (link.up) push(set, link.up_loc);
+    });
+    for (const auto& ns : decl.namespaces)
+        for (const auto& r : ns.routes) push(RouteEdit{ns.name, RouteOp::replace, r.spec}, r.loc);
+    for (const auto& ns : decl.namespaces)
+        for (const auto& s : ns.sysctls) push(SysctlSet{ns.name, s.key, s.value}, s.loc);
+    for (const auto& step : decl.steps) {
+        Parsed p = parse_ip_command(step.command, step.loc);
+        edits.insert(edits.end(), p.topology.edits.begin(), p.topology.edits.end());
+        errors.insert(errors.end(), p.errors.begin(), p.errors.end());
+    }
+}
+
+}  // namespace vethlab::yaml

@@ -1,0 +1,127 @@
+#pragma once
+// Private to the YAML reader: the topology as declared in the file (before it is compiled
+// to edits), and a YamlSource that reads yaml-cpp nodes with their locations and collects
+// every problem as a diagnostic instead of stopping at the first.
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/diagnostic.hpp"
+#include "model/edit.hpp"
+
+namespace vethlab::yaml {
+
+struct AddrDecl {
+    IfAddr addr;
+    SourceLoc loc;
+};
+
+// A tap or dummy under `links:`, one end of a veth, or a namespace's lo.
+struct LinkDecl {
+    std::string ns;
+    std::string name;
+    LinkKind kind = LinkKind::tap;
+    SourceLoc loc;  // where the link is named
+    std::optional<uint32_t> mtu;
+    std::optional<Mac> mac;
+    bool up = true;
+    SourceLoc up_loc;  // the `up:` value when given, else loc
+    std::vector<AddrDecl> addrs;
+};
+
+struct VethDecl {
+    LinkDecl a;
+    LinkDecl b;
+    SourceLoc loc;
+};
+
+struct RouteDecl {
+    RouteSpec spec;
+    SourceLoc loc;
+};
+
+struct SysctlDecl {
+    std::string key;  // dotted
+    std::string value;
+    SourceLoc loc;
+};
+
+struct StepDecl {
+    std::string command;
+    SourceLoc loc;
+};
+
+struct NsDecl {
+    std::string name;
+    SourceLoc loc;
+    LinkDecl lo;  // kind loopback; down unless `lo: up`
+    std::vector<LinkDecl> links;
+    std::vector<RouteDecl> routes;
+    std::vector<SysctlDecl> sysctls;
+};
+
+struct TopologyDecl {
+    std::vector<NsDecl> namespaces;
+    std::vector<VethDecl> veths;
+    std::vector<StepDecl> steps;
+};
+
+// One entry of a YAML map whose key is a scalar.
+struct Entry {
+    std::string key;
+    YAML::Node key_node;
+    YAML::Node value;
+};
+
+class YamlSource {
+public:
+    YamlSource(std::string_view text, std::string file) : text_(text), file_(std::move(file)) {}
+
+    // file:line:col of a node (1-based). `offset` is a byte offset inside a one-line
+    // scalar (the opening quote of a quoted scalar is skipped).
+    SourceLoc loc(const YAML::Node& node, size_t offset = 0) const;
+    SourceLoc loc(const YAML::Mark& mark) const;
+    void error(const SourceLoc& at, std::string message);
+
+    // The entries of a map: non-scalar keys, keys given twice and keys not in `known`
+    // (with a did-you-mean) are reported and dropped. `what`: "link 'tap0'".
+    std::vector<Entry> entries(const YAML::Node& map, std::string_view what,
+                               std::initializer_list<std::string_view> known);
+    std::vector<Entry> entries(const YAML::Node& map, std::string_view what);  // any key
+
+    // Typed values; on a wrong type report "'KEY' of WHAT must be ..." and return nullopt.
+    std::optional<std::string> scalar(const YAML::Node& n, std::string_view what);
+    std::optional<bool> boolean(const YAML::Node& n, std::string_view what);
+    std::optional<uint32_t> number(const YAML::Node& n, std::string_view what);
+    // A sequence of scalars, or one scalar as a sequence of one; null is empty.
+    std::vector<YAML::Node> scalars(const YAML::Node& n, std::string_view what);
+
+    Diagnostics take_errors() { return std::move(errors_); }
+
+private:
+    std::string_view text_;
+    std::string file_;
+    Diagnostics errors_;
+};
+
+std::string_view node_type_name(const YAML::Node& n);  // "a map", "a list", "a string", "nothing"
+// The candidate closest to `word` by edit distance, if close enough to be a typo.
+std::optional<std::string> did_you_mean(std::string_view word, std::initializer_list<std::string_view> candidates);
+
+// Readers of the parts of a topology (yaml_reader.cpp, yaml_links.cpp).
+std::optional<LinkDecl> read_link(YamlSource& src, const Entry& e, const std::string& ns);
+void read_lo(YamlSource& src, const YAML::Node& n, LinkDecl& lo);
+std::optional<VethDecl> read_veth(YamlSource& src, const YAML::Node& n);
+void read_addresses(YamlSource& src, const YAML::Node& n, std::string_view what, LinkDecl& link);
+
+// Cross checks over the whole declaration: names, duplicates, undeclared namespaces.
+void check_decl(YamlSource& src, const TopologyDecl& decl);
+// The canonical edit order (DESIGN.md), steps parsed with parse_ip_command.
+void compile_decl(const TopologyDecl& decl, std::vector<Edit>& edits, Diagnostics& errors);
+
+}  // namespace vethlab::yaml
