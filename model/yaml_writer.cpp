@@ -130,10 +130,18 @@ bool same_state(const NetState& a, const NetState& b, const PinnedMacs& pinned) 
 
 std::string write_yaml_topology(const Topology& topo) {
     const auto& edits = topo.edits;
-    const size_t k = size_t(
+    // The description covers the edits before the first observation, and stops early at
+    // an edit the kernel would refuse: that edit and what follows stay steps, so the
+    // YAML does what the script does (a refused edit changes nothing).
+    size_t k = size_t(
         std::find_if(edits.begin(), edits.end(), [](const Edit& e) { return e.is_observation(); }) - edits.begin());
     NetState state;
-    for (size_t i = 0; i < k; ++i) state.apply(edits[i].op);  // a refused edit changes nothing
+    for (size_t i = 0; i < k; ++i) {
+        if (state.apply(edits[i].op)) {
+            k = i;
+            break;
+        }
+    }
     const auto pinned = yaml::pinned_macs(edits, k, state);
     const auto order = yaml::creation_order(edits, k);
     if (auto described = yaml::checked_description(state, pinned, order)) return *described + yaml::steps(edits, k);
