@@ -1,0 +1,135 @@
+// IPv4 and ICMP: ip_local_out, ip_rcv / ip_route_input_slow, ip_forward, local
+// delivery through lo, icmp_rcv (echo) and icmp_send (errors), as net/ipv4 does them.
+#include <fmt/format.h>
+
+#include "sim/kernel.hpp"
+
+namespace vethlab::sim {
+namespace {
+
+bool is_martian_source(Ipv4 a) { return a.is_multicast() || a.is_limited_broadcast() || a.is_zero() || a.is_loopback(); }
+
+bool is_icmp_error(const Ipv4Packet& p) {
+    return p.icmp.type == IcmpType::dest_unreach || p.icmp.type == IcmpType::time_exceeded ||
+           p.icmp.type == IcmpType::redirect;
+}
+
+}  // namespace
+
+void Kernel::bind_icmp(const std::string& ns, uint16_t id, std::function<void(const Ipv4Packet&)> deliver) {
+    rt_[ns].icmp_sockets[id] = std::move(deliver);
+}
+
+void Kernel::unbind_icmp(const std::string& ns, uint16_t id) { rt_[ns].icmp_sockets.erase(id); }
+
+void Kernel::send(const std::string& ns, Ipv4Packet pkt, const OutputRoute& route) {
+    if (pkt.src.is_zero()) pkt.src = route.src;
+    if (route.local) {
+        loopback(ns, std::move(pkt));
+        return;
+    }
+    const Namespace* n = st_.ns(ns);
+    const Link* dev = n ? n->link(route.oif) : nullptr;
+    if (!dev) return;
+    trace(fmt::format("{}: {} -> {} leaves through {}{}", ns, pkt.src.str(), pkt.dst.str(), dev->name,
+                      route.nexthop == pkt.dst ? "" : " via " + route.nexthop.str()));
+    neigh_output(ns, route.oif, route.nexthop, std::move(pkt));
+}
+
+void Kernel::loopback(const std::string& ns, Ipv4Packet pkt) {
+    const Namespace* n = st_.ns(ns);
+    const Link* lo = n ? n->link("lo") : nullptr;
+    if (!lo || !lo->admin_up) {
+        trace(fmt::format("{}: {} -> {} must go through lo, which is down: dropped", ns, pkt.src.str(), pkt.dst.str()));
+        return;
+    }
+    q_.after(kLoopDelay, [this, ns, pkt = std::move(pkt)] { local_deliver(ns, pkt); });
+}
+
+void Kernel::ip_rcv(const std::string& ns, const Link& dev, Ipv4Packet pkt) {
+    const Namespace* n = st_.ns(ns);
+    if (pkt.dst.is_multicast() || pkt.dst.is_limited_broadcast()) return;
+    if (is_martian_source(pkt.src) || pkt.dst.is_zero() || pkt.dst.is_loopback()) {
+        trace(fmt::format("{}: martian packet {} -> {} on {} dropped", ns, pkt.src.str(), pkt.dst.str(), dev.name));
+        return;
+    }
+    const Route* r = fib_lookup(*n, pkt.dst);
+    const bool fwd = forwarding(*n, dev);
+    if (r && r->type == RouteType::local) {
+        if (!validate_source(*n, dev, pkt.src)) {
+            trace(fmt::format("{}: {} from {} on {} fails the source check (rp_filter/martian): dropped", ns,
+                              pkt.dst.str(), pkt.src.str(), dev.name));
+            return;
+        }
+        local_deliver(ns, pkt);
+        return;
+    }
+    if (r && r->type == RouteType::broadcast) return;  // icmp_echo_ignore_broadcasts
+    if (!fwd) {
+        trace(fmt::format("{}: {} -> {} is not ours and forwarding is off on {}: dropped", ns, pkt.src.str(),
+                          pkt.dst.str(), dev.name));
+        return;
+    }
+    if (!r || r->type != RouteType::unicast) {
+        const bool blackhole = r && r->type == RouteType::blackhole;
+        trace(fmt::format("{}: no usable route to {} ({})", ns, pkt.dst.str(), r ? to_string(r->type) : "no route"));
+        if (blackhole) return;
+        const UnreachCode code = !r ? UnreachCode::net
+                                    : (r->type == RouteType::prohibit ? UnreachCode::filtered : UnreachCode::host);
+        icmp_send(ns, pkt, IcmpType::dest_unreach, uint8_t(code));
+        return;
+    }
+    if (!validate_source(*n, dev, pkt.src)) return;
+    ip_forward(ns, dev, std::move(pkt), *r);
+}
+
+void Kernel::ip_forward(const std::string& ns, const Link& in, Ipv4Packet pkt, const Route& r) {
+    if (pkt.ttl <= 1) {
+        trace(fmt::format("{}: TTL of {} -> {} expired", ns, pkt.src.str(), pkt.dst.str()));
+        icmp_send(ns, pkt, IcmpType::time_exceeded, 0);
+        return;
+    }
+    --pkt.ttl;
+    const Ipv4 nexthop = r.gateway.is_zero() ? pkt.dst : r.gateway;
+    trace(fmt::format("{}: forwards {} -> {} from {} to {}", ns, pkt.src.str(), pkt.dst.str(), in.name,
+                      st_.ns(ns)->ifname(r.oif)));
+    neigh_output(ns, r.oif, nexthop, std::move(pkt));
+}
+
+void Kernel::local_deliver(const std::string& ns, const Ipv4Packet& pkt) {
+    const Namespace* n = st_.ns(ns);
+    if (!n) return;
+    auto& sockets = rt_[ns].icmp_sockets;
+    if (pkt.icmp.type == IcmpType::echo_request) {
+        if (st_.sysctl_value(*n, "net.ipv4.icmp_echo_ignore_all") != "0") return;
+        auto route = route_output(ns, pkt.src);
+        if (!route) {
+            trace(fmt::format("{}: no route back to {} for the echo reply: dropped", ns, pkt.src.str()));
+            return;
+        }
+        Ipv4Packet reply{pkt.dst, pkt.src, 64, Icmp{IcmpType::echo_reply, 0, pkt.icmp.id, pkt.icmp.seq, {}}, pkt.sent_at};
+        send(ns, std::move(reply), *route);
+        return;
+    }
+    const uint16_t id = is_icmp_error(pkt) && pkt.icmp.quoted ? pkt.icmp.quoted->id : pkt.icmp.id;
+    if (is_icmp_error(pkt) && (!pkt.icmp.quoted || !n->has_local_address(pkt.icmp.quoted->src))) return;
+    auto it = sockets.find(id);
+    if (it != sockets.end()) it->second(pkt);
+}
+
+void Kernel::icmp_send(const std::string& ns, const Ipv4Packet& about, IcmpType type, uint8_t code) {
+    if (is_icmp_error(about) || is_martian_source(about.src)) return;  // never an error about an error
+    auto route = route_output(ns, about.src);
+    if (!route) {
+        trace(fmt::format("{}: no route back to {} for the ICMP error: dropped", ns, about.src.str()));
+        return;
+    }
+    Ipv4Packet err{route->src, about.src, 64,
+                   Icmp{type, code, 0, 0, Quoted{about.src, about.dst, about.icmp.id, about.icmp.seq}}, 0};
+    if (route->local && !st_.ns(ns)->link("lo")->admin_up)
+        trace(fmt::format("{}: the ICMP error for {} is sent to ourselves through lo, which is down: lost", ns,
+                          about.dst.str()));
+    send(ns, std::move(err), *route);
+}
+
+}  // namespace vethlab::sim

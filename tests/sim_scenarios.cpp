@@ -1,0 +1,99 @@
+#include "sim_scenarios.hpp"
+
+namespace vethlab::testing {
+namespace {
+
+// The seed article, built without touching the host: taps hold the addresses, the veth
+// pair has none, and the routes point at the taps until `ip route change`.
+const char* kSeed = R"(
+ip netns add ns0
+ip netns add ns1
+ip -n ns0 tuntap add dev tap0 mode tap
+ip -n ns1 tuntap add dev tap1 mode tap
+ip -n ns0 addr add 10.0.0.1/24 dev tap0
+ip -n ns1 addr add 10.0.0.2/24 dev tap1
+ip -n ns0 link set tap0 up
+ip -n ns1 link set tap1 up
+ip -n ns0 link add veth0 type veth peer name veth1 netns ns1
+ip -n ns0 link set veth0 up
+ip -n ns1 link set veth1 up
+)";
+
+const char* kLine = R"(
+ip netns add a
+ip netns add r
+ip netns add b
+ip -n a link set lo up
+ip -n r link set lo up
+ip -n b link set lo up
+ip -n a link add ar0 type veth peer name ra0 netns r
+ip -n b link add br0 type veth peer name rb0 netns r
+ip -n a addr add 10.1.0.1/24 dev ar0
+ip -n r addr add 10.1.0.254/24 dev ra0
+ip -n r addr add 10.2.0.254/24 dev rb0
+ip -n b addr add 10.2.0.1/24 dev br0
+ip -n a link set ar0 up
+ip -n r link set ra0 up
+ip -n r link set rb0 up
+ip -n b link set br0 up
+ip -n a route add default via 10.1.0.254
+)";
+
+std::vector<Scenario> make() {
+    std::vector<Scenario> s;
+    s.push_back({"seed before the fix, lo down: silent loss", kSeed, {{"ns0", "-c 3 -i 0.5 -W 1 10.0.0.2"}}});
+    s.push_back({"seed before the fix, lo up: host unreachable from ourselves",
+                 std::string(kSeed) + "ip -n ns0 link set lo up\n", {{"ns0", "-c 3 -i 0.5 10.0.0.2"}}});
+    s.push_back({"seed after ip route change: replies with ttl 64",
+                 std::string(kSeed) + "ip -n ns0 route change 10.0.0.0/24 via 0.0.0.0 dev veth0\n"
+                                      "ip -n ns1 route change 10.0.0.0/24 via 0.0.0.0 dev veth1\n",
+                 {{"ns0", "-c 2 -i 0.2 10.0.0.2"}, {"ns1", "-c 2 -i 0.2 10.0.0.1"}}});
+    s.push_back({"fixed in one direction only: the reply has no way back",
+                 std::string(kSeed) + "ip -n ns0 route change 10.0.0.0/24 via 0.0.0.0 dev veth0\n",
+                 {{"ns0", "-c 2 -i 0.2 -W 1 10.0.0.2"}}});
+    s.push_back({"no route: connect fails", kSeed, {{"ns0", "-c 1 192.168.7.7"}}});
+    s.push_back({"own address with lo down: silent; 127.0.0.1: no route", kSeed,
+                 {{"ns0", "-c 2 -i 0.2 -W 1 10.0.0.1"}, {"ns0", "-c 1 127.0.0.1"}}});
+    s.push_back({"router without forwarding drops silently", std::string(kLine) + "ip -n b route add default via 10.2.0.254\n",
+                 {{"a", "-c 2 -i 0.2 -W 1 10.2.0.1"}}});
+    s.push_back({"router forwards: ttl 63; its own far address answers",
+                 std::string(kLine) + "ip -n b route add default via 10.2.0.254\n"
+                                      "ip netns exec r sysctl -w net.ipv4.ip_forward=1\n",
+                 {{"a", "-c 2 -i 0.2 10.2.0.1"}, {"a", "-c 1 10.2.0.254"}}});
+    s.push_back({"router has no route: net unreachable from its address facing us",
+                 std::string(kLine) + "ip netns exec r sysctl -w net.ipv4.ip_forward=1\n",
+                 {{"a", "-c 2 -i 0.2 10.9.0.1"}}});
+    s.push_back({"router cannot resolve the next hop: host unreachable from the router",
+                 std::string(kLine) + "ip netns exec r sysctl -w net.ipv4.ip_forward=1\n",
+                 {{"a", "-c 2 -i 0.5 10.2.0.77"}}});
+    s.push_back({"ttl 1 through a router: time exceeded",
+                 std::string(kLine) + "ip -n b route add default via 10.2.0.254\n"
+                                      "ip netns exec r sysctl -w net.ipv4.ip_forward=1\n",
+                 {{"a", "-c 1 -t 1 10.2.0.1"}}});
+    s.push_back({"weak host: the far address of the router answers ARP on the near link",
+                 std::string(kLine) + "ip -n a route add 10.2.0.254/32 dev ar0\n", {{"a", "-c 2 -i 0.2 10.2.0.254"}}});
+    s.push_back({"unreachable and prohibit routes fail connect", std::string(kLine) +
+                 "ip -n a route add unreachable 10.5.0.0/16\nip -n a route add prohibit 10.6.0.0/16\n"
+                 "ip -n a route add blackhole 10.7.0.0/16\n",
+                 {{"a", "-c 1 10.5.0.1"}, {"a", "-c 1 10.6.0.1"}, {"a", "-c 1 10.7.0.1"}}});
+    s.push_back({"peer end down: no carrier, ARP never leaves", std::string(kLine) + "ip -n r link set ra0 down\n",
+                 {{"a", "-c 2 -i 0.5 10.1.0.254"}}});
+    s.push_back({"rp_filter strict drops a packet whose way back is another device",
+                 std::string(kLine) + "ip -n b route add default via 10.2.0.254\n"
+                 "ip netns exec r sysctl -w net.ipv4.ip_forward=1\n"
+                 "ip -n b link add bx type veth peer name xb\n"
+                 "ip -n b link set bx up\nip -n b link set xb up\n"
+                 "ip -n b route add 10.1.0.0/24 dev bx\n"
+                 "ip netns exec b sysctl -w net.ipv4.conf.all.rp_filter=1\n",
+                 {{"a", "-c 2 -i 0.2 -W 1 10.2.0.1"}}});
+    return s;
+}
+
+}  // namespace
+
+const std::vector<Scenario>& sim_scenarios() {
+    static const std::vector<Scenario> all = make();
+    return all;
+}
+
+}  // namespace vethlab::testing

@@ -1,0 +1,22 @@
+#pragma once
+// Scenarios the simulator and the kernel both run: an ip script (namespaces only, never
+// the host), then pings whose outcome must agree.
+#include <string>
+#include <vector>
+
+namespace vethlab::testing {
+
+struct PingCheck {
+    std::string ns;
+    std::string args;  // ping's arguments, e.g. "-c 3 -i 0.2 10.0.0.2"
+};
+
+struct Scenario {
+    std::string name;
+    std::string script;
+    std::vector<PingCheck> pings;
+};
+
+const std::vector<Scenario>& sim_scenarios();
+
+}  // namespace vethlab::testing
