@@ -24,7 +24,7 @@ install_missing() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-build() {  # build DIR [cmake args...]
+build() {  # build DIR [cmake args...]; warnings are errors unless the args say otherwise
     local dir=$1; shift
     cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVETHLAB_WERROR=ON "$@" >/dev/null
     cmake --build "$dir" -j"$JOBS"
@@ -44,7 +44,9 @@ test_all() {
     echo "==> tests"
     (cd build && ctest --output-on-failure -j"$JOBS")
     echo "==> tests under AddressSanitizer + UndefinedBehaviorSanitizer"
-    build build-asan -DVETHLAB_SANITIZE=ON -DVETHLAB_BENCH=OFF
+    # GCC 12 reports false positives inside libstdc++ (regex) under -fsanitize: the
+    # warning gate is the normal build above.
+    build build-asan -DVETHLAB_SANITIZE=ON -DVETHLAB_BENCH=OFF -DVETHLAB_WERROR=OFF
     (cd build-asan && ctest --output-on-failure -j"$JOBS")
 }
 
