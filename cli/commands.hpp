@@ -13,5 +13,6 @@ void add_check(CLI::App& app, Context& ctx);
 void add_show(CLI::App& app, Context& ctx);
 void add_import(CLI::App& app, Context& ctx);
 void add_export(CLI::App& app, Context& ctx);
+void add_sim(CLI::App& app, Context& ctx);  // sim, ping, routes, reach
 
 }  // namespace vethlab::cli

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
     vethlab::cli::add_show(app, ctx);
     vethlab::cli::add_import(app, ctx);
     vethlab::cli::add_export(app, ctx);
+    vethlab::cli::add_sim(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

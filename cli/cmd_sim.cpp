@@ -1,0 +1,179 @@
+// The simulator from the command line: vethlab sim | ping | routes | reach.
+#include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/load.hpp"
+#include "model/ip_writer.hpp"
+#include "sim/ping_app.hpp"
+#include "sim/reach.hpp"
+#include "sim/route_printer.hpp"
+#include "sim/script_runner.hpp"
+
+namespace vethlab::cli {
+namespace {
+
+// Parses FILE and runs its configuration edits (not its observations) on the twin.
+// Refused edits are reported on stderr and skipped, as a shell script would go on.
+std::unique_ptr<sim::ScriptRunner> build(const std::string& path) {
+    Parsed parsed = load_topology(path);
+    if (!parsed.ok()) {
+        print_diagnostics(parsed.errors);
+        return nullptr;
+    }
+    auto runner = std::make_unique<sim::ScriptRunner>();
+    for (const auto& e : parsed.topology.edits) {
+        if (e.is_observation()) continue;
+        auto r = runner->run(e);
+        if (r.refused) std::cerr << fmt::format("{}: warning: '{}': {}", e.loc.str(), e.text, r.output);
+    }
+    return runner;
+}
+
+struct SimOptions {
+    std::string file;
+    bool all = false;
+    bool json = false;
+};
+
+void run_sim(const SimOptions& o, Context& ctx) {
+    Parsed parsed = load_topology(o.file);
+    if (!parsed.ok()) {
+        print_diagnostics(parsed.errors);
+        ctx.exit_code = 1;
+        return;
+    }
+    if (!o.json) {
+        std::cout << sim::replay(parsed.topology, o.all);
+        return;
+    }
+    sim::ScriptRunner runner;
+    nlohmann::json steps = nlohmann::json::array();
+    for (const auto& e : parsed.topology.edits) {
+        auto r = runner.run(e);
+        steps.push_back({{"line", e.loc.line}, {"command", e.text.empty() ? format_command(e.op) : e.text},
+                         {"output", r.output}, {"exit", r.exit_code}, {"refused", r.refused}});
+    }
+    std::cout << nlohmann::json{{"file", o.file}, {"steps", steps}}.dump(2) << "\n";
+}
+
+struct PingOptions {
+    std::string file, ns, dst, iface;
+    int count = 3;
+    double interval = 1, timeout = 0;
+    int ttl = 0;
+    bool explain = false;
+};
+
+void run_ping_cmd(const PingOptions& o, Context& ctx) {
+    auto runner = build(o.file);
+    auto dst = Ipv4::parse(o.dst);
+    if (!runner || !dst) {
+        if (runner) std::cerr << "vethlab: " << dst.error() << "\n";
+        ctx.exit_code = runner ? 2 : 1;
+        return;
+    }
+    if (!runner->state().ns(o.ns)) {
+        std::cerr << fmt::format("Cannot open network namespace \"{}\": No such file or directory\n", o.ns);
+        ctx.exit_code = 1;
+        return;
+    }
+    Ping p{.ns = o.ns, .dst = *dst, .count = o.count, .interval = o.interval};
+    if (o.timeout > 0) p.timeout = o.timeout;
+    if (o.ttl > 0) p.ttl = o.ttl;
+    if (!o.iface.empty()) p.iface = o.iface;
+    std::vector<std::string> why;
+    if (o.explain) runner->kernel().set_trace([&why](const std::string& line) { why.push_back(line); });
+    const sim::PingRun run = sim::run_ping(runner->kernel(), p, runner->state());
+    std::cout << sim::format_ping(run);
+    if (o.explain) {
+        std::cout << "\nWhy (simulated kernel, first events first):\n";
+        for (const auto& line : why) std::cout << "  " << line << "\n";
+    }
+    ctx.exit_code = sim::ping_exit_code(run);
+}
+
+struct RoutesOptions {
+    std::string file, ns;
+    bool ip = false;
+};
+
+void run_routes(const RoutesOptions& o, Context& ctx) {
+    auto runner = build(o.file);
+    const Namespace* ns = runner ? runner->state().ns(o.ns) : nullptr;
+    if (!ns) {
+        if (runner) std::cerr << fmt::format("Cannot open network namespace \"{}\": No such file or directory\n", o.ns);
+        ctx.exit_code = 1;
+        return;
+    }
+    std::cout << (o.ip ? sim::format_ip_route(runner->state(), *ns) : sim::format_route_n(*ns));
+}
+
+struct ReachOptions {
+    std::string file;
+    bool peers = false;
+    bool json = false;
+};
+
+void run_reach(const ReachOptions& o, Context& ctx) {
+    auto runner = build(o.file);
+    if (!runner) {
+        ctx.exit_code = 1;
+        return;
+    }
+    const auto probes = o.peers ? sim::peer_probes(runner->state()) : sim::all_pairs(runner->state());
+    const auto results = sim::run_probes(runner->kernel(), probes);
+    if (!o.json) {
+        std::cout << sim::format_matrix(results);
+        return;
+    }
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : results)
+        out.push_back({{"from", r.probe.ns}, {"to", r.probe.dst.str()}, {"target", r.probe.target},
+                       {"outcome", sim::to_string(r.outcome)}, {"detail", r.detail}});
+    std::cout << out.dump(2) << "\n";
+}
+
+}  // namespace
+
+void add_sim(CLI::App& app, Context& ctx) {
+    auto so = std::make_shared<SimOptions>();
+    auto* sim = app.add_subcommand("sim", "Replay a script in the simulator: what each observation (ping, route -n, "
+                                          "ip route/addr/link/neigh) prints on Linux, and the kernel's error for "
+                                          "each refused edit");
+    sim->add_option("file", so->file, "ip-command script or YAML topology")->required();
+    sim->add_flag("--all", so->all, "show every command, not only those that print something");
+    sim->add_flag("--json", so->json, "every step as JSON");
+    sim->callback([so, &ctx] { run_sim(*so, ctx); });
+
+    auto po = std::make_shared<PingOptions>();
+    auto* ping = app.add_subcommand("ping", "Predict `ip netns exec NS ping DST` after the file's edits");
+    ping->add_option("file", po->file, "topology")->required();
+    ping->add_option("ns", po->ns, "namespace to ping from")->required();
+    ping->add_option("dst", po->dst, "IPv4 address")->required();
+    ping->add_option("-c", po->count, "probes")->capture_default_str();
+    ping->add_option("-i", po->interval, "seconds between probes")->capture_default_str();
+    ping->add_option("-W", po->timeout, "seconds to wait for the last answer (default 10)");
+    ping->add_option("-t", po->ttl, "TTL of the probes (default 64)");
+    ping->add_option("-I", po->iface, "send through this interface");
+    ping->add_flag("--explain", po->explain, "print each decision the kernel takes along the way");
+    ping->callback([po, &ctx] { run_ping_cmd(*po, ctx); });
+
+    auto ro = std::make_shared<RoutesOptions>();
+    auto* routes = app.add_subcommand("routes", "The routing table of a namespace after the file's edits (route -n)");
+    routes->add_option("file", ro->file, "topology")->required();
+    routes->add_option("ns", ro->ns, "namespace")->required();
+    routes->add_flag("--ip", ro->ip, "as `ip route` prints it");
+    routes->callback([ro, &ctx] { run_routes(*ro, ctx); });
+
+    auto rc = std::make_shared<ReachOptions>();
+    auto* reach = app.add_subcommand("reach", "The predicted reachability matrix: every namespace to every address");
+    reach->add_option("file", rc->file, "topology")->required();
+    reach->add_flag("--peers", rc->peers, "only the far end of each veth (one probe per veth end)");
+    reach->add_flag("--json", rc->json, "one object per probe");
+    reach->callback([rc, &ctx] { run_reach(*rc, ctx); });
+}
+
+}  // namespace vethlab::cli

@@ -1,0 +1,40 @@
+#pragma once
+// The predicted reachability matrix: one ICMP echo from each namespace to each address,
+// all sent at the same virtual instant (failures are awaited in parallel, as a real
+// verification would), each classified by how it ended.
+#include <string>
+#include <vector>
+
+#include "model/netstate.hpp"
+#include "sim/kernel.hpp"
+
+namespace vethlab::sim {
+
+enum class Outcome { reply, host_unreachable, net_unreachable, prohibited, ttl_exceeded, no_route, silent };
+std::string_view to_string(Outcome o);  // "reply", "host-unreachable", ...
+
+struct Probe {
+    std::string ns;
+    Ipv4 dst;
+    std::string target;  // what dst is: "ns1:veth1"
+};
+
+struct ProbeResult {
+    Probe probe;
+    Outcome outcome = Outcome::silent;
+    std::string detail;  // the connect error, or who sent the ICMP error
+};
+
+// Every namespace (not the host) to every address of every namespace (not 127/8).
+std::vector<Probe> all_pairs(const NetState& state);
+// Every namespace to the addresses at the far end of each of its veths.
+std::vector<Probe> peer_probes(const NetState& state);
+
+// Runs the probes on the kernel twin; waits `timeout` of virtual time for answers.
+std::vector<ProbeResult> run_probes(Kernel& kernel, const std::vector<Probe>& probes, Time timeout = 4 * kSecond);
+
+// A text matrix: rows are namespaces, columns addresses, cells the outcome's letter,
+// with a legend; or (for peer probes) one line per probe that did not get a reply.
+std::string format_matrix(const std::vector<ProbeResult>& results);
+
+}  // namespace vethlab::sim

@@ -1,0 +1,55 @@
+#include "sim/script_runner.hpp"
+
+#include "model/ip_writer.hpp"
+#include "sim/link_printer.hpp"
+#include "sim/neigh_printer.hpp"
+#include "sim/ping_app.hpp"
+#include "sim/route_printer.hpp"
+
+namespace vethlab::sim {
+
+std::string ScriptRunner::observe(const Show& show) {
+    const Namespace& ns = *state_.ns(show.ns);
+    switch (show.what) {
+        case ShowWhat::route_n: return format_route_n(ns);
+        case ShowWhat::ip_route: return format_ip_route(state_, ns, show.table.value_or(kTableMain));
+        case ShowWhat::ip_addr: return format_ip_addr(state_, ns, show.brief, show.dev);
+        case ShowWhat::ip_link: return format_ip_link(state_, ns, show.brief, show.dev);
+        case ShowWhat::ip_neigh: return format_ip_neigh(ns, kernel_.neighbours(show.ns));
+    }
+    return "";
+}
+
+StepResult ScriptRunner::run(const Edit& edit) {
+    StepResult r{&edit, "", 0, false};
+    if (auto err = state_.apply(edit.op)) {  // also checks the namespace of observations
+        r.output = *err + "\n";
+        r.exit_code = std::holds_alternative<SysctlSet>(edit.op) ? 255 : (edit.is_observation() ? 1 : 2);
+        r.refused = !edit.is_observation();
+        return r;
+    }
+    if (const auto* ping = std::get_if<Ping>(&edit.op)) {
+        const PingRun run = run_ping(kernel_, *ping, state_);
+        r.output = format_ping(run);
+        r.exit_code = ping_exit_code(run);
+    } else if (const auto* show = std::get_if<Show>(&edit.op)) {
+        r.output = observe(*show);
+    } else {
+        kernel_.after_config_change();
+    }
+    return r;
+}
+
+std::string replay(const Topology& topo, bool all_commands) {
+    ScriptRunner runner;
+    std::string out;
+    for (const auto& edit : topo.edits) {
+        StepResult r = runner.run(edit);
+        if (!all_commands && !edit.is_observation() && !r.refused) continue;
+        out += "$ " + (edit.text.empty() ? format_command(edit.op) : edit.text) + "\n" + r.output;
+        if (edit.is_observation()) out += "\n";
+    }
+    return out;
+}
+
+}  // namespace vethlab::sim
