@@ -4,6 +4,7 @@
 // Each namespace is a kernel of its own; frames cross veth pairs between them.
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -34,12 +35,13 @@ public:
 
     EventQueue& queue() { return q_; }
     Time now() const { return q_.now(); }
-    // Called after every configuration edit: drops neighbour entries of devices that
-    // went away, went down, lost carrier or changed MAC (neigh_ifdown/neigh_carrier_down).
+    // Must be called after every change to the NetState: refreshes what the data path
+    // caches (namespaces, device sysctls) and drops neighbour entries of devices that
+    // went away, went down or lost carrier (neigh_ifdown / neigh_carrier_down).
     void after_config_change();
 
     // ip_route_connect: the route, or the errno text connect() would fail with.
-    Result<OutputRoute> route_output(const std::string& ns, Ipv4 dst, int bound_oif = 0) const;
+    Result<OutputRoute> route_output(const std::string& ns, Ipv4 dst, int bound_oif = 0);
     // Sends an ICMP packet from a socket in ns along the route (ip_local_out).
     void send(const std::string& ns, Ipv4Packet pkt, const OutputRoute& route);
     // ICMP echo replies and errors about our echoes with this id reach this socket.
@@ -58,41 +60,59 @@ private:
         uint64_t timer = 0;  // generation: a timer fires only if still current
         std::vector<Ipv4Packet> queue;
     };
+    // The sysctls the data path reads, per device: max(all, dev) where the kernel does.
+    struct DevConf {
+        int rp_filter = 0, accept_local = 0, arp_ignore = 0, arp_announce = 0, forwarding = 0;
+        int ignore_linkdown = 0, mcast_solicit = 3;
+        Time retrans = kSecond;
+    };
+    // A namespace as the data path sees it: interned to a small id, so events and
+    // tables carry an int, not a name.
     struct Runtime {
+        std::string name;
+        const Namespace* ns = nullptr;  // refreshed on every configuration change
         std::unordered_map<uint64_t, Neighbour> neigh;  // key: ifindex << 32 | ip
+        std::unordered_map<int, DevConf> conf;          // by ifindex, filled on first use
         std::map<uint16_t, std::function<void(const Ipv4Packet&)>> icmp_sockets;
     };
     static uint64_t neigh_key(int ifindex, Ipv4 ip) { return uint64_t(uint32_t(ifindex)) << 32 | ip.value(); }
 
+    int id_of(const std::string& ns);  // interns
+    Runtime& rt(int id) { return rt_[size_t(id)]; }
+    const Namespace* nsp(int id) const { return rt_[size_t(id)].ns; }
+    const DevConf& conf(int id, const Link& dev);
+
     // Devices
-    void xmit(const std::string& ns, int ifindex, Frame frame);
-    void rx(const std::string& ns, int ifindex, const Frame& frame);
+    void xmit(int ns, int ifindex, Frame frame);
+    void rx(int ns, int ifindex, const Frame& frame);
     // Neighbours and ARP
-    void neigh_output(const std::string& ns, int ifindex, Ipv4 nexthop, Ipv4Packet pkt);
-    void neigh_timer(const std::string& ns, uint64_t key, uint64_t generation);
-    void arp_solicit(const std::string& ns, int ifindex, Ipv4 target, const Neighbour& n, const Ipv4Packet* trigger);
-    void arp_rcv(const std::string& ns, const Link& dev, const Arp& arp);
-    void neigh_update(const std::string& ns, int ifindex, Ipv4 ip, Mac mac, NudState state);
+    void neigh_output(int ns, int ifindex, Ipv4 nexthop, Ipv4Packet pkt);
+    void neigh_timer(int ns, uint64_t key, uint64_t generation);
+    void arp_solicit(int ns, const Link& dev, Ipv4 target, const Ipv4Packet* trigger);
+    void arp_rcv(int ns, const Link& dev, const Arp& arp);
+    void neigh_update(int ns, int ifindex, Ipv4 ip, Mac mac, NudState state);
     // IPv4 and ICMP
-    void ip_rcv(const std::string& ns, const Link& dev, Ipv4Packet pkt);
-    void ip_forward(const std::string& ns, const Link& in, Ipv4Packet pkt, const Route& r);
-    void local_deliver(const std::string& ns, const Ipv4Packet& pkt);
-    void loopback(const std::string& ns, Ipv4Packet pkt);
-    void icmp_send(const std::string& ns, const Ipv4Packet& about, IcmpType type, uint8_t code);
+    void send(int ns, Ipv4Packet pkt, const OutputRoute& route);
+    void ip_rcv(int ns, const Link& dev, Ipv4Packet pkt);
+    void ip_forward(int ns, const Link& in, Ipv4Packet pkt, const Route& r);
+    void local_deliver(int ns, const Ipv4Packet& pkt);
+    void loopback(int ns, Ipv4Packet pkt);
+    void icmp_send(int ns, const Ipv4Packet& about, IcmpType type, uint8_t code);
+    Result<OutputRoute> route_output(int ns, Ipv4 dst, int bound_oif = 0);
     // Routing helpers
-    bool validate_source(const Namespace& n, const Link& dev, Ipv4 src) const;
+    bool validate_source(int ns, const Link& dev, Ipv4 src);
     Ipv4 select_source(const Namespace& n, const Link& dev, Ipv4 dst, RouteScope scope) const;
-    bool forwarding(const Namespace& n, const Link& dev) const;
-    int conf_int(const Namespace& n, const Link& dev, std::string_view knob) const;  // max(all, dev)
-    const Route* fib_lookup(const Namespace& n, Ipv4 dst, int oif = 0) const;
+    const Route* fib_lookup(int ns, Ipv4 dst, int oif = 0);
 
     void trace(const std::string& line) const {
         if (trace_) trace_(line);
     }
+    const std::string& name(int ns) const { return rt_[size_t(ns)].name; }
 
     const NetState& st_;
     EventQueue q_;
-    std::map<std::string, Runtime> rt_;
+    std::vector<Runtime> rt_;
+    std::unordered_map<std::string, int> ids_;
     std::function<void(const std::string&)> trace_;
     uint64_t timer_generation_ = 0;
 };

@@ -17,47 +17,51 @@ bool is_icmp_error(const Ipv4Packet& p) {
 }  // namespace
 
 void Kernel::bind_icmp(const std::string& ns, uint16_t id, std::function<void(const Ipv4Packet&)> deliver) {
-    rt_[ns].icmp_sockets[id] = std::move(deliver);
+    rt(id_of(ns)).icmp_sockets[id] = std::move(deliver);
 }
 
-void Kernel::unbind_icmp(const std::string& ns, uint16_t id) { rt_[ns].icmp_sockets.erase(id); }
+void Kernel::unbind_icmp(const std::string& ns, uint16_t id) { rt(id_of(ns)).icmp_sockets.erase(id); }
 
 void Kernel::send(const std::string& ns, Ipv4Packet pkt, const OutputRoute& route) {
+    if (st_.ns(ns)) send(id_of(ns), std::move(pkt), route);
+}
+
+void Kernel::send(int ns, Ipv4Packet pkt, const OutputRoute& route) {
     if (pkt.src.is_zero()) pkt.src = route.src;
     if (route.local) {
         loopback(ns, std::move(pkt));
         return;
     }
-    const Namespace* n = st_.ns(ns);
+    const Namespace* n = nsp(ns);
     const Link* dev = n ? n->link(route.oif) : nullptr;
     if (!dev) return;
-    trace(fmt::format("{}: {} -> {} leaves through {}{}", ns, pkt.src.str(), pkt.dst.str(), dev->name,
+    trace(fmt::format("{}: {} -> {} leaves through {}{}", name(ns), pkt.src.str(), pkt.dst.str(), dev->name,
                       route.nexthop == pkt.dst ? "" : " via " + route.nexthop.str()));
     neigh_output(ns, route.oif, route.nexthop, std::move(pkt));
 }
 
-void Kernel::loopback(const std::string& ns, Ipv4Packet pkt) {
-    const Namespace* n = st_.ns(ns);
+void Kernel::loopback(int ns, Ipv4Packet pkt) {
+    const Namespace* n = nsp(ns);
     const Link* lo = n ? n->link("lo") : nullptr;
     if (!lo || !lo->admin_up) {
-        trace(fmt::format("{}: {} -> {} must go through lo, which is down: dropped", ns, pkt.src.str(), pkt.dst.str()));
+        trace(fmt::format("{}: {} -> {} must go through lo, which is down: dropped", name(ns), pkt.src.str(), pkt.dst.str()));
         return;
     }
     q_.after(kLoopDelay, [this, ns, pkt = std::move(pkt)] { local_deliver(ns, pkt); });
 }
 
-void Kernel::ip_rcv(const std::string& ns, const Link& dev, Ipv4Packet pkt) {
-    const Namespace* n = st_.ns(ns);
+void Kernel::ip_rcv(int ns, const Link& dev, Ipv4Packet pkt) {
+    const Namespace* n = nsp(ns);
     if (pkt.dst.is_multicast() || pkt.dst.is_limited_broadcast()) return;
     if (is_martian_source(pkt.src) || pkt.dst.is_zero() || pkt.dst.is_loopback()) {
-        trace(fmt::format("{}: martian packet {} -> {} on {} dropped", ns, pkt.src.str(), pkt.dst.str(), dev.name));
+        trace(fmt::format("{}: martian packet {} -> {} on {} dropped", name(ns), pkt.src.str(), pkt.dst.str(), dev.name));
         return;
     }
-    const Route* r = fib_lookup(*n, pkt.dst);
-    const bool fwd = forwarding(*n, dev);
+    const Route* r = fib_lookup(ns, pkt.dst);
+    const bool fwd = conf(ns, dev).forwarding != 0;
     if (r && r->type == RouteType::local) {
-        if (!validate_source(*n, dev, pkt.src)) {
-            trace(fmt::format("{}: {} from {} on {} fails the source check (rp_filter/martian): dropped", ns,
+        if (!validate_source(ns, dev, pkt.src)) {
+            trace(fmt::format("{}: {} from {} on {} fails the source check (rp_filter/martian): dropped", name(ns),
                               pkt.dst.str(), pkt.src.str(), dev.name));
             return;
         }
@@ -66,45 +70,45 @@ void Kernel::ip_rcv(const std::string& ns, const Link& dev, Ipv4Packet pkt) {
     }
     if (r && r->type == RouteType::broadcast) return;  // icmp_echo_ignore_broadcasts
     if (!fwd) {
-        trace(fmt::format("{}: {} -> {} is not ours and forwarding is off on {}: dropped", ns, pkt.src.str(),
+        trace(fmt::format("{}: {} -> {} is not ours and forwarding is off on {}: dropped", name(ns), pkt.src.str(),
                           pkt.dst.str(), dev.name));
         return;
     }
     if (!r || r->type != RouteType::unicast) {
         const bool blackhole = r && r->type == RouteType::blackhole;
-        trace(fmt::format("{}: no usable route to {} ({})", ns, pkt.dst.str(), r ? to_string(r->type) : "no route"));
+        trace(fmt::format("{}: no usable route to {} ({})", name(ns), pkt.dst.str(), r ? to_string(r->type) : "no route"));
         if (blackhole) return;
         const UnreachCode code = !r ? UnreachCode::net
                                     : (r->type == RouteType::prohibit ? UnreachCode::filtered : UnreachCode::host);
         icmp_send(ns, pkt, IcmpType::dest_unreach, uint8_t(code));
         return;
     }
-    if (!validate_source(*n, dev, pkt.src)) return;
+    if (!validate_source(ns, dev, pkt.src)) return;
     ip_forward(ns, dev, std::move(pkt), *r);
 }
 
-void Kernel::ip_forward(const std::string& ns, const Link& in, Ipv4Packet pkt, const Route& r) {
+void Kernel::ip_forward(int ns, const Link& in, Ipv4Packet pkt, const Route& r) {
     if (pkt.ttl <= 1) {
-        trace(fmt::format("{}: TTL of {} -> {} expired", ns, pkt.src.str(), pkt.dst.str()));
+        trace(fmt::format("{}: TTL of {} -> {} expired", name(ns), pkt.src.str(), pkt.dst.str()));
         icmp_send(ns, pkt, IcmpType::time_exceeded, 0);
         return;
     }
     --pkt.ttl;
     const Ipv4 nexthop = r.gateway.is_zero() ? pkt.dst : r.gateway;
-    trace(fmt::format("{}: forwards {} -> {} from {} to {}", ns, pkt.src.str(), pkt.dst.str(), in.name,
-                      st_.ns(ns)->ifname(r.oif)));
+    trace(fmt::format("{}: forwards {} -> {} from {} to {}", name(ns), pkt.src.str(), pkt.dst.str(), in.name,
+                      nsp(ns)->ifname(r.oif)));
     neigh_output(ns, r.oif, nexthop, std::move(pkt));
 }
 
-void Kernel::local_deliver(const std::string& ns, const Ipv4Packet& pkt) {
-    const Namespace* n = st_.ns(ns);
+void Kernel::local_deliver(int ns, const Ipv4Packet& pkt) {
+    const Namespace* n = nsp(ns);
     if (!n) return;
-    auto& sockets = rt_[ns].icmp_sockets;
+    auto& sockets = rt(ns).icmp_sockets;
     if (pkt.icmp.type == IcmpType::echo_request) {
         if (st_.sysctl_value(*n, "net.ipv4.icmp_echo_ignore_all") != "0") return;
         auto route = route_output(ns, pkt.src);
         if (!route) {
-            trace(fmt::format("{}: no route back to {} for the echo reply: dropped", ns, pkt.src.str()));
+            trace(fmt::format("{}: no route back to {} for the echo reply: dropped", name(ns), pkt.src.str()));
             return;
         }
         Ipv4Packet reply{pkt.dst, pkt.src, 64, Icmp{IcmpType::echo_reply, 0, pkt.icmp.id, pkt.icmp.seq, {}}, pkt.sent_at};
@@ -117,17 +121,17 @@ void Kernel::local_deliver(const std::string& ns, const Ipv4Packet& pkt) {
     if (it != sockets.end()) it->second(pkt);
 }
 
-void Kernel::icmp_send(const std::string& ns, const Ipv4Packet& about, IcmpType type, uint8_t code) {
+void Kernel::icmp_send(int ns, const Ipv4Packet& about, IcmpType type, uint8_t code) {
     if (is_icmp_error(about) || is_martian_source(about.src)) return;  // never an error about an error
     auto route = route_output(ns, about.src);
     if (!route) {
-        trace(fmt::format("{}: no route back to {} for the ICMP error: dropped", ns, about.src.str()));
+        trace(fmt::format("{}: no route back to {} for the ICMP error: dropped", name(ns), about.src.str()));
         return;
     }
     Ipv4Packet err{route->src, about.src, 64,
                    Icmp{type, code, 0, 0, Quoted{about.src, about.dst, about.icmp.id, about.icmp.seq}}, 0};
-    if (route->local && !st_.ns(ns)->link("lo")->admin_up)
-        trace(fmt::format("{}: the ICMP error for {} is sent to ourselves through lo, which is down: lost", ns,
+    if (route->local && !nsp(ns)->link("lo")->admin_up)
+        trace(fmt::format("{}: the ICMP error for {} is sent to ourselves through lo, which is down: lost", name(ns),
                           about.dst.str()));
     send(ns, std::move(err), *route);
 }

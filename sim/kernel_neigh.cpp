@@ -7,24 +7,24 @@
 
 namespace vethlab::sim {
 
-void Kernel::xmit(const std::string& ns, int ifindex, Frame frame) {
-    const Namespace* n = st_.ns(ns);
+void Kernel::xmit(int ns, int ifindex, Frame frame) {
+    const Namespace* n = nsp(ns);
     const Link* dev = n ? n->link(ifindex) : nullptr;
     if (!dev) return;
     if (!st_.carrier(*n, *dev)) {
-        trace(fmt::format("{}: {} has no carrier: the frame is dropped before the wire", ns, dev->name));
+        trace(fmt::format("{}: {} has no carrier: the frame is dropped before the wire", name(ns), dev->name));
         return;
     }
     if (dev->kind != LinkKind::veth) return;  // dummy: dropped; lo is handled by loopback()
     auto peer = st_.peer(*n, *dev);
     if (!peer) return;
-    const std::string pns = peer->first->name;
+    const int pns = id_of(peer->first->name);
     const int pif = peer->second->ifindex;
     q_.after(kHopDelay, [this, pns, pif, frame = std::move(frame)] { rx(pns, pif, frame); });
 }
 
-void Kernel::rx(const std::string& ns, int ifindex, const Frame& frame) {
-    const Namespace* n = st_.ns(ns);
+void Kernel::rx(int ns, int ifindex, const Frame& frame) {
+    const Namespace* n = nsp(ns);
     const Link* dev = n ? n->link(ifindex) : nullptr;
     if (!dev || !dev->admin_up) return;
     if (frame.dst != dev->mac && frame.dst != kBroadcastMac) return;  // for another host
@@ -32,11 +32,11 @@ void Kernel::rx(const std::string& ns, int ifindex, const Frame& frame) {
     else ip_rcv(ns, *dev, std::get<Ipv4Packet>(frame.payload));
 }
 
-void Kernel::neigh_output(const std::string& ns, int ifindex, Ipv4 nexthop, Ipv4Packet pkt) {
-    const Namespace* n = st_.ns(ns);
+void Kernel::neigh_output(int ns, int ifindex, Ipv4 nexthop, Ipv4Packet pkt) {
+    const Namespace* n = nsp(ns);
     const Link* dev = n ? n->link(ifindex) : nullptr;
     if (!dev) return;
-    auto& table = rt_[ns].neigh;
+    auto& table = rt(ns).neigh;
     const uint64_t key = neigh_key(ifindex, nexthop);
     Neighbour& e = table[key];
     switch (e.state) {
@@ -60,81 +60,76 @@ void Kernel::neigh_output(const std::string& ns, int ifindex, Ipv4 nexthop, Ipv4
     e.state = NudState::incomplete;
     e.queue.push_back(std::move(pkt));
     e.timer = ++timer_generation_;
-    arp_solicit(ns, ifindex, nexthop, e, &e.queue.front());
-    e.probes = 1;
-    const Time retrans = std::stoll(st_.sysctl_value(*n, "net.ipv4.neigh." + dev->name + ".retrans_time_ms")) *
-                         kMillisecond;
     const uint64_t gen = e.timer;
-    q_.after(retrans, [this, ns, key, gen] { neigh_timer(ns, key, gen); });
+    e.probes = 1;
+    arp_solicit(ns, *dev, nexthop, &e.queue.front());
+    q_.after(conf(ns, *dev).retrans, [this, ns, key, gen] { neigh_timer(ns, key, gen); });
 }
 
-void Kernel::neigh_timer(const std::string& ns, uint64_t key, uint64_t generation) {
-    auto it = rt_[ns].neigh.find(key);
-    if (it == rt_[ns].neigh.end() || it->second.timer != generation) return;
+void Kernel::neigh_timer(int ns, uint64_t key, uint64_t generation) {
+    auto it = rt(ns).neigh.find(key);
+    if (it == rt(ns).neigh.end() || it->second.timer != generation) return;
     Neighbour& e = it->second;
     const int ifindex = int(key >> 32);
     const Ipv4 ip(uint32_t(key & 0xffffffffu));
-    const Namespace* n = st_.ns(ns);
+    const Namespace* n = nsp(ns);
     const Link* dev = n ? n->link(ifindex) : nullptr;
     if (!dev) return;
-    const int max_probes = std::stoi(st_.sysctl_value(*n, "net.ipv4.neigh." + dev->name + ".mcast_solicit"));
-    if (e.probes < max_probes) {
-        arp_solicit(ns, ifindex, ip, e, e.queue.empty() ? nullptr : &e.queue.front());
+    if (e.probes < conf(ns, *dev).mcast_solicit) {
         ++e.probes;
-        const Time retrans =
-            std::stoll(st_.sysctl_value(*n, "net.ipv4.neigh." + dev->name + ".retrans_time_ms")) * kMillisecond;
-        q_.after(retrans, [this, ns, key, generation] { neigh_timer(ns, key, generation); });
+        arp_solicit(ns, *dev, ip, e.queue.empty() ? nullptr : &e.queue.front());
+        q_.after(conf(ns, *dev).retrans, [this, ns, key, generation] { neigh_timer(ns, key, generation); });
         return;
     }
     e.state = NudState::failed;
-    trace(fmt::format("{}: ARP for {} on {} failed after {} probes{}", ns, ip.str(), dev->name, e.probes,
+    trace(fmt::format("{}: ARP for {} on {} failed after {} probes{}", name(ns), ip.str(), dev->name, e.probes,
                       st_.carrier(*n, *dev) ? "" : fmt::format(" ({} has no carrier)", dev->name)));
     std::vector<Ipv4Packet> queued = std::move(e.queue);
     e.queue.clear();
     for (const auto& pkt : queued) icmp_send(ns, pkt, IcmpType::dest_unreach, uint8_t(UnreachCode::host));
 }
 
-void Kernel::arp_solicit(const std::string& ns, int ifindex, Ipv4 target, const Neighbour&, const Ipv4Packet* trigger) {
-    const Namespace* n = st_.ns(ns);
-    const Link* dev = n->link(ifindex);
+void Kernel::arp_solicit(int ns, const Link& dev, Ipv4 target, const Ipv4Packet* trigger) {
+    const Namespace* n = nsp(ns);
     // arp_announce 0: the triggering packet's source if it is ours, else the device's.
     Ipv4 sender;
-    if (trigger && conf_int(*n, *dev, "arp_announce") == 0 && n->has_local_address(trigger->src)) sender = trigger->src;
-    else sender = select_source(*n, *dev, target, RouteScope::link);
-    trace(fmt::format("{}: ARP who-has {} tell {} on {}", ns, target.str(), sender.str(), dev->name));
-    xmit(ns, ifindex, Frame{dev->mac, kBroadcastMac, Arp{true, dev->mac, sender, Mac(), target}});
+    if (trigger && conf(ns, dev).arp_announce == 0 && n->has_local_address(trigger->src)) sender = trigger->src;
+    else sender = select_source(*n, dev, target, RouteScope::link);
+    trace(fmt::format("{}: ARP who-has {} tell {} on {}", name(ns), target.str(), sender.str(), dev.name));
+    xmit(ns, dev.ifindex, Frame{dev.mac, kBroadcastMac, Arp{true, dev.mac, sender, Mac(), target}});
 }
 
-void Kernel::arp_rcv(const std::string& ns, const Link& dev, const Arp& arp) {
-    const Namespace* n = st_.ns(ns);
+void Kernel::arp_rcv(int ns, const Link& dev, const Arp& arp) {
+    const Namespace* n = nsp(ns);
     if (arp.tpa.is_multicast() || arp.tpa.is_loopback()) return;
     if (arp.request) {
         if (!n->has_local_address(arp.tpa)) return;  // weak host: any address of the namespace
         const Route* r = st_.lookup(*n, arp.tpa);
         if (!r || r->type != RouteType::local) return;
-        if (!arp.spa.is_zero() && !validate_source(*n, dev, arp.spa)) {
-            trace(fmt::format("{}: ARP request from {} on {} ignored (rp_filter or martian source)", ns,
+        if (!arp.spa.is_zero() && !validate_source(ns, dev, arp.spa)) {
+            trace(fmt::format("{}: ARP request from {} on {} ignored (rp_filter or martian source)", name(ns),
                               arp.spa.str(), dev.name));
             return;
         }
-        const int ignore = conf_int(*n, dev, "arp_ignore");
+        const int ignore = conf(ns, dev).arp_ignore;
         const Address* on_dev = nullptr;
         for (const auto& a : dev.addrs)
             if (a.addr.local() == arp.tpa) on_dev = &a;
         if (ignore >= 8 || (ignore >= 1 && !on_dev) || (ignore == 2 && !on_dev->addr.prefix().contains(arp.spa))) {
-            trace(fmt::format("{}: ARP request for {} on {} ignored (arp_ignore={})", ns, arp.tpa.str(), dev.name, ignore));
+            trace(fmt::format("{}: ARP request for {} on {} ignored (arp_ignore={})", name(ns), arp.tpa.str(), dev.name,
+                              ignore));
             return;
         }
         if (!arp.spa.is_zero()) neigh_update(ns, dev.ifindex, arp.spa, arp.sha, NudState::stale);
         xmit(ns, dev.ifindex, Frame{dev.mac, arp.sha, Arp{false, dev.mac, arp.tpa, arp.sha, arp.spa}});
         return;
     }
-    auto& table = rt_[ns].neigh;
+    auto& table = rt(ns).neigh;
     if (table.count(neigh_key(dev.ifindex, arp.spa))) neigh_update(ns, dev.ifindex, arp.spa, arp.sha, NudState::reachable);
 }
 
-void Kernel::neigh_update(const std::string& ns, int ifindex, Ipv4 ip, Mac mac, NudState state) {
-    Neighbour& e = rt_[ns].neigh[neigh_key(ifindex, ip)];
+void Kernel::neigh_update(int ns, int ifindex, Ipv4 ip, Mac mac, NudState state) {
+    Neighbour& e = rt(ns).neigh[neigh_key(ifindex, ip)];
     if (state == NudState::stale && e.state == NudState::reachable && e.mac == mac) return;
     e.state = state;
     e.mac = mac;
@@ -147,9 +142,9 @@ void Kernel::neigh_update(const std::string& ns, int ifindex, Ipv4 ip, Mac mac, 
 
 std::vector<NeighborEntry> Kernel::neighbours(const std::string& ns) const {
     std::vector<NeighborEntry> out;
-    auto it = rt_.find(ns);
-    if (it == rt_.end()) return out;
-    for (const auto& [key, e] : it->second.neigh) {
+    auto it = ids_.find(ns);
+    if (it == ids_.end()) return out;
+    for (const auto& [key, e] : rt_[size_t(it->second)].neigh) {
         NeighborEntry n{Ipv4(uint32_t(key & 0xffffffffu)), int(key >> 32), std::nullopt, e.state, false};
         if (e.state != NudState::incomplete && e.state != NudState::failed) n.mac = e.mac;
         out.push_back(n);
@@ -161,8 +156,9 @@ std::vector<NeighborEntry> Kernel::neighbours(const std::string& ns) const {
 }
 
 void Kernel::after_config_change() {
-    for (auto& [ns, runtime] : rt_) {
-        const Namespace* n = st_.ns(ns);
+    for (auto& runtime : rt_) {
+        const Namespace* n = runtime.ns = st_.ns(runtime.name);
+        runtime.conf.clear();
         std::erase_if(runtime.neigh, [&](const auto& kv) {
             const Link* dev = n ? n->link(int(kv.first >> 32)) : nullptr;
             return !dev || !dev->admin_up || !st_.carrier(*n, *dev);

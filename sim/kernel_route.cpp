@@ -1,6 +1,7 @@
 // Route lookups of the data plane: output routes for sockets (route.c
 // ip_route_output_key_hash_rcu), source selection (fib_result_prefsrc and devinet.c
-// inet_select_addr) and reverse-path validation (fib_frontend.c fib_validate_source).
+// inet_select_addr) and reverse-path validation (fib_frontend.c fib_validate_source);
+// and the namespace ids and per-device sysctls the data path caches.
 #include <charconv>
 
 #include <fmt/format.h>
@@ -30,24 +31,43 @@ std::optional<Ipv4> dev_select(const Link& l, RouteScope scope) {
 
 }  // namespace
 
-int Kernel::conf_int(const Namespace& n, const Link& dev, std::string_view knob) const {
-    const int all = to_int(st_.sysctl_value(n, fmt::format("net.ipv4.conf.all.{}", knob)));
-    const int own = to_int(st_.sysctl_value(n, fmt::format("net.ipv4.conf.{}.{}", dev.name, knob)));
-    return std::max(all, own);
+int Kernel::id_of(const std::string& ns) {
+    auto [it, added] = ids_.try_emplace(ns, int(rt_.size()));
+    if (added) {
+        rt_.emplace_back();
+        rt_.back().name = ns;
+        rt_.back().ns = st_.ns(ns);
+    }
+    return it->second;
 }
 
-bool Kernel::forwarding(const Namespace& n, const Link& dev) const {
-    return to_int(st_.sysctl_value(n, fmt::format("net.ipv4.conf.{}.forwarding", dev.name))) != 0;
+const Kernel::DevConf& Kernel::conf(int id, const Link& dev) {
+    auto [it, added] = rt(id).conf.try_emplace(dev.ifindex);
+    if (!added) return it->second;
+    const Namespace& n = *nsp(id);
+    auto knob = [&](std::string_view key, bool with_all) {
+        const int own = to_int(st_.sysctl_value(n, fmt::format("net.ipv4.conf.{}.{}", dev.name, key)));
+        return with_all ? std::max(own, to_int(st_.sysctl_value(n, fmt::format("net.ipv4.conf.all.{}", key)))) : own;
+    };
+    DevConf& c = it->second;
+    c.rp_filter = knob("rp_filter", true);
+    c.accept_local = knob("accept_local", true);
+    c.arp_ignore = knob("arp_ignore", true);
+    c.arp_announce = knob("arp_announce", true);
+    c.forwarding = knob("forwarding", false);
+    c.ignore_linkdown = knob("ignore_routes_with_linkdown", true);
+    c.mcast_solicit = to_int(st_.sysctl_value(n, "net.ipv4.neigh." + dev.name + ".mcast_solicit"));
+    c.retrans = Time(to_int(st_.sysctl_value(n, "net.ipv4.neigh." + dev.name + ".retrans_time_ms"))) * kMillisecond;
+    return c;
 }
 
-const Route* Kernel::fib_lookup(const Namespace& n, Ipv4 dst, int oif) const {
+const Route* Kernel::fib_lookup(int id, Ipv4 dst, int oif) {
+    const Namespace& n = *nsp(id);
     const Route* r = st_.lookup(n, dst, RouteScope::universe, oif);
     if (!r || !r->oif) return r;
     const Link* dev = n.link(r->oif);
     // ignore_routes_with_linkdown: a route through a device without carrier is skipped.
-    if (dev && !st_.carrier(n, *dev) && dev->kind != LinkKind::loopback &&
-        conf_int(n, *dev, "ignore_routes_with_linkdown") != 0)
-        return nullptr;
+    if (dev && dev->kind != LinkKind::loopback && !st_.carrier(n, *dev) && conf(id, *dev).ignore_linkdown) return nullptr;
     return r;
 }
 
@@ -64,16 +84,20 @@ Ipv4 Kernel::select_source(const Namespace& n, const Link& dev, Ipv4 dst, RouteS
     return Ipv4();
 }
 
-Result<OutputRoute> Kernel::route_output(const std::string& ns_name, Ipv4 dst, int bound_oif) const {
-    const Namespace* n = st_.ns(ns_name);
-    if (!n) return Error{"No such namespace"};
-    const Route* r = fib_lookup(*n, dst, bound_oif);
+Result<OutputRoute> Kernel::route_output(const std::string& ns, Ipv4 dst, int bound_oif) {
+    if (!st_.ns(ns)) return Error{"No such namespace"};
+    return route_output(id_of(ns), dst, bound_oif);
+}
+
+Result<OutputRoute> Kernel::route_output(int id, Ipv4 dst, int bound_oif) {
+    const Namespace& n = *nsp(id);
+    const Route* r = fib_lookup(id, dst, bound_oif);
     OutputRoute out;
     if (!r && bound_oif) {  // "routing tables are wrong; assume the destination is on link"
-        const Link* dev = n->link(bound_oif);
+        const Link* dev = n.link(bound_oif);
         out.oif = bound_oif;
         out.nexthop = dst;
-        out.src = dev ? select_source(*n, *dev, Ipv4(), RouteScope::link) : Ipv4();
+        out.src = dev ? select_source(n, *dev, Ipv4(), RouteScope::link) : Ipv4();
         return out;
     }
     if (!r) return Error{"Network is unreachable"};
@@ -83,34 +107,31 @@ Result<OutputRoute> Kernel::route_output(const std::string& ns_name, Ipv4 dst, i
         return Error{"Invalid argument"};
     }
     out.route = r;
+    out.oif = r->oif;
+    out.nexthop = r->gateway.is_zero() ? dst : r->gateway;
     if (r->type == RouteType::local || r->type == RouteType::broadcast) {
         out.local = r->type == RouteType::local;
-        out.oif = r->oif;
-        out.nexthop = dst;
         out.src = r->prefsrc.is_zero() ? dst : r->prefsrc;
         return out;
     }
-    out.oif = r->oif;
-    out.nexthop = r->gateway.is_zero() ? dst : r->gateway;
-    const Link* dev = n->link(r->oif);
-    out.src = !r->prefsrc.is_zero() ? r->prefsrc : (dev ? select_source(*n, *dev, r->gateway, r->scope) : Ipv4());
+    const Link* dev = n.link(r->oif);
+    out.src = !r->prefsrc.is_zero() ? r->prefsrc : (dev ? select_source(n, *dev, r->gateway, r->scope) : Ipv4());
     return out;
 }
 
-bool Kernel::validate_source(const Namespace& n, const Link& dev, Ipv4 src) const {
-    const int rpf = conf_int(n, dev, "rp_filter");
-    if (rpf == 0) {
-        if (conf_int(n, dev, "accept_local")) return true;
+bool Kernel::validate_source(int id, const Link& dev, Ipv4 src) {
+    const Namespace& n = *nsp(id);
+    const DevConf& c = conf(id, dev);
+    if (c.rp_filter == 0) {
+        if (c.accept_local) return true;
         return !n.has_local_address(src);  // our own address from outside: martian
     }
     const Route* back = st_.lookup(n, src);
     if (!back) return false;
-    if (back->type != RouteType::unicast &&
-        (back->type != RouteType::local || !conf_int(n, dev, "accept_local")))
-        return false;
-    if (back->oif == dev.ifindex) return true;       // the way back is through dev
-    if (dev.addrs.empty() || rpf == 1) return false;  // strict, or nothing on dev to prove it
-    return true;                                      // loose: any way back will do
+    if (back->type != RouteType::unicast && (back->type != RouteType::local || !c.accept_local)) return false;
+    if (back->oif == dev.ifindex) return true;          // the way back is through dev
+    if (dev.addrs.empty() || c.rp_filter == 1) return false;  // strict, or nothing on dev to prove it
+    return true;                                         // loose: any way back will do
 }
 
 }  // namespace vethlab::sim
