@@ -21,18 +21,21 @@ public:
     void run_until(Time until);
     // Runs events while `keep_going` says so and some are left; returns false if none left.
     bool run_while(const std::function<bool()>& keep_going);
-    bool empty() const { return events_.empty(); }
+    bool empty() const { return heap_.empty(); }
 
 private:
-    struct Event {
+    // The heap orders small keys; the callables stay put in slots_.
+    struct Key {
         Time when;
         uint64_t seq;
-        std::function<void()> fn;
-        bool operator>(const Event& o) const { return when != o.when ? when > o.when : seq > o.seq; }
+        uint32_t slot;
+        bool operator>(const Key& o) const { return when != o.when ? when > o.when : seq > o.seq; }
     };
     bool step();
 
-    std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
+    std::priority_queue<Key, std::vector<Key>, std::greater<>> heap_;
+    std::vector<std::function<void()>> slots_;
+    std::vector<uint32_t> free_slots_;
     Time now_ = 0;
     uint64_t seq_ = 0;
 };

@@ -73,6 +73,7 @@ private:
         const Namespace* ns = nullptr;  // refreshed on every configuration change
         std::unordered_map<uint64_t, Neighbour> neigh;  // key: ifindex << 32 | ip
         std::unordered_map<int, DevConf> conf;          // by ifindex, filled on first use
+        std::unordered_map<int, std::pair<int, int>> peer;  // veth ifindex -> (namespace id, ifindex)
         std::map<uint16_t, std::function<void(const Ipv4Packet&)>> icmp_sockets;
     };
     static uint64_t neigh_key(int ifindex, Ipv4 ip) { return uint64_t(uint32_t(ifindex)) << 32 | ip.value(); }

@@ -51,7 +51,6 @@ void Kernel::loopback(int ns, Ipv4Packet pkt) {
 }
 
 void Kernel::ip_rcv(int ns, const Link& dev, Ipv4Packet pkt) {
-    const Namespace* n = nsp(ns);
     if (pkt.dst.is_multicast() || pkt.dst.is_limited_broadcast()) return;
     if (is_martian_source(pkt.src) || pkt.dst.is_zero() || pkt.dst.is_loopback()) {
         trace(fmt::format("{}: martian packet {} -> {} on {} dropped", name(ns), pkt.src.str(), pkt.dst.str(), dev.name));

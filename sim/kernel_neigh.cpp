@@ -10,16 +10,22 @@ namespace vethlab::sim {
 void Kernel::xmit(int ns, int ifindex, Frame frame) {
     const Namespace* n = nsp(ns);
     const Link* dev = n ? n->link(ifindex) : nullptr;
-    if (!dev) return;
-    if (!st_.carrier(*n, *dev)) {
-        trace(fmt::format("{}: {} has no carrier: the frame is dropped before the wire", name(ns), dev->name));
+    if (!dev || dev->kind != LinkKind::veth || !dev->admin_up) {
+        if (dev && dev->kind == LinkKind::tap && dev->admin_up)
+            trace(fmt::format("{}: {} has no carrier: the frame is dropped before the wire", name(ns), dev->name));
+        return;  // a tap without a reader has no carrier; dummy drops; lo goes by loopback()
+    }
+    auto [it, added] = rt(ns).peer.try_emplace(ifindex, -1, 0);
+    if (added) {
+        if (auto peer = st_.peer(*n, *dev)) it->second = {id_of(peer->first->name), peer->second->ifindex};
+    }
+    const auto [pns, pif] = it->second;
+    const Link* peer = pns >= 0 ? nsp(pns)->link(pif) : nullptr;
+    if (!peer || !peer->admin_up) {  // veth carrier: both ends up
+        trace(fmt::format("{}: {} has no carrier (its peer is down): the frame is dropped before the wire", name(ns),
+                          dev->name));
         return;
     }
-    if (dev->kind != LinkKind::veth) return;  // dummy: dropped; lo is handled by loopback()
-    auto peer = st_.peer(*n, *dev);
-    if (!peer) return;
-    const int pns = id_of(peer->first->name);
-    const int pif = peer->second->ifindex;
     q_.after(kHopDelay, [this, pns, pif, frame = std::move(frame)] { rx(pns, pif, frame); });
 }
 
@@ -159,6 +165,7 @@ void Kernel::after_config_change() {
     for (auto& runtime : rt_) {
         const Namespace* n = runtime.ns = st_.ns(runtime.name);
         runtime.conf.clear();
+        runtime.peer.clear();
         std::erase_if(runtime.neigh, [&](const auto& kv) {
             const Link* dev = n ? n->link(int(kv.first >> 32)) : nullptr;
             return !dev || !dev->admin_up || !st_.carrier(*n, *dev);

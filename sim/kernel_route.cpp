@@ -29,6 +29,18 @@ std::optional<Ipv4> dev_select(const Link& l, RouteScope scope) {
     return std::nullopt;
 }
 
+// The compiled default of a knob, from the model's table (looked up once per knob).
+int compiled_default(const std::string& knob) {
+    static std::map<std::string, int> cache;
+    auto [it, added] = cache.try_emplace(knob, 0);
+    if (added) {
+        const bool neigh = knob.rfind("neigh.", 0) == 0;
+        const std::string key = neigh ? "net.ipv4.neigh.lo." + knob.substr(6) : "net.ipv4.conf.all." + knob;
+        it->second = to_int(default_sysctl(key).value_or("0"));
+    }
+    return it->second;
+}
+
 }  // namespace
 
 int Kernel::id_of(const std::string& ns) {
@@ -41,13 +53,20 @@ int Kernel::id_of(const std::string& ns) {
     return it->second;
 }
 
+// Reads the device's own values (Link::conf holds what differs from the compiled
+// defaults) and the namespace's "all" ones, without building sysctl names per knob.
 const Kernel::DevConf& Kernel::conf(int id, const Link& dev) {
     auto [it, added] = rt(id).conf.try_emplace(dev.ifindex);
     if (!added) return it->second;
     const Namespace& n = *nsp(id);
-    auto knob = [&](std::string_view key, bool with_all) {
-        const int own = to_int(st_.sysctl_value(n, fmt::format("net.ipv4.conf.{}.{}", dev.name, key)));
-        return with_all ? std::max(own, to_int(st_.sysctl_value(n, fmt::format("net.ipv4.conf.all.{}", key)))) : own;
+    auto value = [](const std::map<std::string, std::string>& m, const std::string& key, int def) {
+        auto v = m.find(key);
+        return v == m.end() ? def : to_int(v->second);
+    };
+    auto knob = [&](const std::string& key, bool with_all) {
+        const int def = compiled_default(key);
+        const int own = value(dev.conf, key, def);
+        return with_all ? std::max(own, value(n.sysctls, "net.ipv4.conf.all." + key, def)) : own;
     };
     DevConf& c = it->second;
     c.rp_filter = knob("rp_filter", true);
@@ -56,8 +75,8 @@ const Kernel::DevConf& Kernel::conf(int id, const Link& dev) {
     c.arp_announce = knob("arp_announce", true);
     c.forwarding = knob("forwarding", false);
     c.ignore_linkdown = knob("ignore_routes_with_linkdown", true);
-    c.mcast_solicit = to_int(st_.sysctl_value(n, "net.ipv4.neigh." + dev.name + ".mcast_solicit"));
-    c.retrans = Time(to_int(st_.sysctl_value(n, "net.ipv4.neigh." + dev.name + ".retrans_time_ms"))) * kMillisecond;
+    c.mcast_solicit = knob("neigh.mcast_solicit", false);
+    c.retrans = Time(knob("neigh.retrans_time_ms", false)) * kMillisecond;
     return c;
 }
 
@@ -67,7 +86,7 @@ const Route* Kernel::fib_lookup(int id, Ipv4 dst, int oif) {
     if (!r || !r->oif) return r;
     const Link* dev = n.link(r->oif);
     // ignore_routes_with_linkdown: a route through a device without carrier is skipped.
-    if (dev && dev->kind != LinkKind::loopback && !st_.carrier(n, *dev) && conf(id, *dev).ignore_linkdown) return nullptr;
+    if (dev && conf(id, *dev).ignore_linkdown && dev->kind != LinkKind::loopback && !st_.carrier(n, *dev)) return nullptr;
     return r;
 }
 
