@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # vethlab's two entry points after cloning:
-#   ./dev.sh demo   install what is missing, build, run vethlab on the bundled seed example
+#   ./dev.sh demo   install what is missing, build, replay the seed article in the simulator
 #   ./dev.sh test   install what is missing, build, run every test (plus an ASan+UBSan build)
 # Kernel tests ([kernel]) need root; without it they skip and say why.
 set -euo pipefail
@@ -35,8 +35,8 @@ demo() {
     local v=./build/cli/vethlab
     echo "==> vethlab check examples/seed.sh"
     $v check examples/seed.sh
-    echo "==> vethlab show examples/seed.sh"
-    $v show examples/seed.sh
+    echo "==> vethlab sim examples/seed.sh   (the article, replayed in the simulator)"
+    $v sim examples/seed.sh
 }
 
 test_all() {
