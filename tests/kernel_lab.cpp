@@ -22,8 +22,30 @@ std::optional<std::string> kernel_unavailable() {
     return std::nullopt;
 }
 
+namespace {
+
+// A test process that crashed (a signal skips destructors) leaves its labs behind:
+// remove namespaces named "vl<pid>-<n>-..." whose process no longer exists.
+void remove_orphans() {
+    std::istringstream in(run_shell("ip netns list").out);
+    std::string name, rest;
+    while (in >> name) {
+        std::getline(in, rest);
+        if (name.rfind("vl", 0) != 0) continue;
+        const auto dash = name.find('-');
+        const std::string pid = name.substr(2, dash == std::string::npos ? 0 : dash - 2);
+        if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+        if (access(("/proc/" + pid).c_str(), F_OK) == 0) continue;  // still running: not ours to touch
+        run_shell("ip netns del '" + name + "'");
+    }
+}
+
+}  // namespace
+
 KernelLab::KernelLab() {
     static std::atomic<int> counter{0};
+    static const bool swept = (remove_orphans(), true);
+    (void)swept;
     prefix_ = "vl" + std::to_string(getpid()) + "-" + std::to_string(counter++) + "-";
 }
 
