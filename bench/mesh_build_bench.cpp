@@ -4,33 +4,19 @@
 
 #include <string>
 
+#include "mesh_fixture.hpp"
 #include "model/netstate.hpp"
 
 using namespace vethlab;
 
 namespace {
 
-void build_mesh(NetState& st, int n) {
-    for (int i = 0; i < n; ++i) st.apply(NetnsAdd{"n" + std::to_string(i)});
-    uint32_t subnet = (10u << 24);
-    for (int i = 0; i < n; ++i) {
-        const std::string a = "n" + std::to_string(i);
-        for (int j = i + 1; j < n; ++j, subnet += 4) {
-            const std::string b = "n" + std::to_string(j);
-            const std::string ea = "v" + std::to_string(j), eb = "v" + std::to_string(i);
-            st.apply(LinkAdd{.ns = a, .name = ea, .kind = LinkKind::veth, .up = true, .peer = eb, .peer_netns = b});
-            st.apply(AddrAdd{a, ea, IfAddr(Ipv4(subnet + 1), 30)});
-            st.apply(AddrAdd{b, eb, IfAddr(Ipv4(subnet + 2), 30)});
-            st.apply(LinkSet{.ns = b, .name = eb, .up = true});
-        }
-    }
-}
 
 void BM_NetStateFullMesh(benchmark::State& state) {
     const int n = int(state.range(0));
     for (auto _ : state) {
         NetState st;
-        build_mesh(st, n);
+        bench::build_full_mesh(st, n);
         benchmark::DoNotOptimize(st);
     }
     state.counters["veth_pairs"] = double(n) * (n - 1) / 2;

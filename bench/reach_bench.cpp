@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "mesh_fixture.hpp"
 #include "model/netstate.hpp"
 #include "sim/kernel.hpp"
 #include "sim/reach.hpp"
@@ -13,26 +14,11 @@ using namespace vethlab;
 
 namespace {
 
-void build_mesh(NetState& st, int n) {
-    for (int i = 0; i < n; ++i) st.apply(NetnsAdd{"n" + std::to_string(i)});
-    uint32_t subnet = (10u << 24);
-    for (int i = 0; i < n; ++i) {
-        const std::string a = "n" + std::to_string(i);
-        for (int j = i + 1; j < n; ++j, subnet += 4) {
-            const std::string b = "n" + std::to_string(j);
-            const std::string ea = "v" + std::to_string(j), eb = "v" + std::to_string(i);
-            st.apply(LinkAdd{.ns = a, .name = ea, .kind = LinkKind::veth, .up = true, .peer = eb, .peer_netns = b});
-            st.apply(AddrAdd{a, ea, IfAddr(Ipv4(subnet + 1), 30)});
-            st.apply(AddrAdd{b, eb, IfAddr(Ipv4(subnet + 2), 30)});
-            st.apply(LinkSet{.ns = b, .name = eb, .up = true});
-        }
-    }
-}
 
 void BM_ReachPeersFullMesh(benchmark::State& state) {
     const int n = int(state.range(0));
     NetState st;
-    build_mesh(st, n);
+    bench::build_full_mesh(st, n);
     const auto probes = sim::peer_probes(st);
     size_t replies = 0;
     for (auto _ : state) {

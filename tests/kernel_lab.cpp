@@ -5,7 +5,11 @@
 #include <atomic>
 #include <sstream>
 
+#include <catch2/catch.hpp>
+
 #include "backend/privileges.hpp"
+#include "model/ip_writer.hpp"
+#include "sim/route_printer.hpp"
 
 namespace vethlab::testing {
 namespace {
@@ -94,6 +98,39 @@ bool KernelLab::localize(EditOp& op) const {
 std::string KernelLab::unlocalize(std::string text) const {
     replace_all(text, prefix_, "");
     return text;
+}
+
+void apply_on_both(const KernelLab& lab, NetState& st, const Edit& edit) {
+    EditOp real = edit.op;
+    REQUIRE(lab.localize(real));  // never the host namespace
+    const auto model = st.apply(edit.op);
+    const auto r = run_shell(format_command(real));
+    std::string err = lab.unlocalize(r.err);
+    while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
+    INFO("line " << edit.loc.line << ": " << edit.text);
+    CHECK(model.value_or("<accepted>") == (r.status == 0 ? std::string("<accepted>") : err));
+}
+
+void wait_for_kernel(const KernelLab& lab, const NetState& st) {
+    for (int attempt = 0; attempt < 40; ++attempt) {
+        bool settled = true;
+        for (const auto& [name, ns] : st.namespaces()) {
+            if (name.empty()) continue;
+            const std::string out = run_shell("ip -n " + lab.real(name) + " -o link").out;
+            for (const auto& l : ns.links) {
+                const auto at = out.find(": " + l.name + (l.kind == LinkKind::veth ? "@" : ":"));
+                const auto flags_end = out.find('>', at);
+                const bool lower_up =
+                    at != std::string::npos && out.substr(at, flags_end - at).find("LOWER_UP") != std::string::npos;
+                settled = settled && lower_up == st.carrier(ns, l);
+            }
+            const std::string routes = run_shell("ip -n " + lab.real(name) + " route show table main").out;
+            settled = settled && lab.unlocalize(routes) == sim::format_ip_route(st, ns);
+        }
+        if (settled) return;
+        run_shell("sleep 0.1");
+    }
+    // Still different after 4 s: the callers' own comparisons will show how.
 }
 
 }  // namespace vethlab::testing

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/edit.hpp"
+#include "model/netstate.hpp"
 #include "shell.hpp"
 
 namespace vethlab::testing {
@@ -33,5 +34,15 @@ public:
 private:
     std::string prefix_;
 };
+
+// One configuration edit on the model and on the kernel (through ip, in the lab): both
+// must accept it, or refuse it with the same message.
+void apply_on_both(const KernelLab& lab, NetState& st, const Edit& edit);
+
+// Carrier reaches the kernel asynchronously: LOWER_UP changes at once, but linkwatch's
+// NETDEV_CHANGE -- which marks routes linkdown and flushes neighbours -- follows up to a
+// second later. Waits until the flags and the main tables (linkdown marks included) are
+// what the model says, for at most 4 s (the callers' comparisons then show what differs).
+void wait_for_kernel(const KernelLab& lab, const NetState& st);
 
 }  // namespace vethlab::testing

@@ -4,12 +4,8 @@
 // both must print the same.
 #include <catch2/catch.hpp>
 
-#include <chrono>
-#include <thread>
-
 #include "kernel_lab.hpp"
 #include "model/ip_script.hpp"
-#include "model/ip_writer.hpp"
 #include "model/netstate.hpp"
 #include "sim/route_printer.hpp"
 
@@ -18,26 +14,8 @@ using vethlab::testing::KernelLab;
 
 namespace {
 
-std::string trim(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-    return s;
-}
-
 std::string kernel_routes(const KernelLab& lab, const std::string& ns, const char* table) {
     return testing::run_shell("ip -n " + lab.real(ns) + " route show table " + table).out;
-}
-
-// Carrier is propagated asynchronously (linkwatch): wait until the tables stop changing.
-void settle(const KernelLab& lab, const NetState& st) {
-    std::string last;
-    for (int i = 0; i < 30; ++i) {
-        std::string now;
-        for (const auto& [name, ns] : st.namespaces())
-            if (!name.empty()) now += kernel_routes(lab, name, "main") + testing::run_shell("ip -n " + lab.real(name) + " -br link").out;
-        if (now == last) return;
-        last = now;
-        std::this_thread::sleep_for(std::chrono::milliseconds(150));
-    }
 }
 
 void run_scenario(const std::string& script) {
@@ -50,18 +28,9 @@ void run_scenario(const std::string& script) {
     REQUIRE(parsed.ok());
     KernelLab lab;
     NetState st;
-    for (const auto& edit : parsed.topology.edits) {
-        if (edit.is_observation()) continue;
-        EditOp real = edit.op;
-        REQUIRE(lab.localize(real));  // scenarios never touch the host namespace
-        const auto model = st.apply(edit.op);
-        const auto r = testing::run_shell(format_command(real));
-        const std::optional<std::string> kernel =
-            r.status == 0 ? std::nullopt : std::optional(trim(lab.unlocalize(r.err)));
-        INFO("line " << edit.loc.line << ": " << edit.text);
-        CHECK(model.value_or("<accepted>") == kernel.value_or("<accepted>"));
-    }
-    settle(lab, st);
+    for (const auto& edit : parsed.topology.edits)
+        if (!edit.is_observation()) testing::apply_on_both(lab, st, edit);
+    testing::wait_for_kernel(lab, st);
     for (const auto& [name, ns] : st.namespaces()) {
         if (name.empty()) continue;
         INFO("namespace " << name);

@@ -19,28 +19,11 @@ using vethlab::testing::KernelLab;
 
 namespace {
 
-std::string trim(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-    return s;
-}
-
 std::vector<Edit> edits_of(const std::string& script) {
     Parsed parsed = parse_ip_script(script, "scenario.sh");
     INFO(script);
     REQUIRE(parsed.ok());
     return parsed.topology.edits;
-}
-
-// One configuration edit on the model and on the kernel: both accept or refuse alike.
-void apply_both(const KernelLab& lab, NetState& st, const Edit& edit) {
-    EditOp real = edit.op;
-    REQUIRE(lab.localize(real));  // never the host namespace
-    const auto model = st.apply(edit.op);
-    const auto r = testing::run_shell(format_command(real));
-    const std::optional<std::string> kernel =
-        r.status == 0 ? std::nullopt : std::optional(trim(lab.unlocalize(r.err)));
-    INFO("line " << edit.loc.line << ": " << edit.text);
-    CHECK(model.value_or("<accepted>") == kernel.value_or("<accepted>"));
 }
 
 // ip's stdout and stderr, namespace names without the lab prefix.
@@ -159,7 +142,7 @@ void run_scenario(const std::string& script, bool mask_mac) {
     for (const auto& edit : edits_of(script)) {
         INFO("line " << edit.loc.line << ": " << edit.text);
         if (const auto* show = std::get_if<Show>(&edit.op)) checkpoint(lab, st, *show, mask_mac);
-        else if (!edit.is_observation()) apply_both(lab, st, edit);
+        else if (!edit.is_observation()) testing::apply_on_both(lab, st, edit);
     }
     compare_views(lab, st, mask_mac);
 }
@@ -335,7 +318,7 @@ void check_ping(const sim::PingRun& run, const RealPing& real) {
 // Builds the namespaces of script on the kernel; the model follows for settle().
 void build(const KernelLab& lab, NetState& st, const std::string& script) {
     for (const auto& edit : edits_of(script))
-        if (!edit.is_observation()) apply_both(lab, st, edit);
+        if (!edit.is_observation()) testing::apply_on_both(lab, st, edit);
     settle(lab, st);
 }
 

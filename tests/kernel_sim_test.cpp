@@ -8,7 +8,6 @@
 #include "model/ip_script.hpp"
 #include "model/ip_writer.hpp"
 #include "sim/kernel.hpp"
-#include "sim/route_printer.hpp"
 #include "sim_scenarios.hpp"
 #include "sim_support.hpp"
 
@@ -28,32 +27,6 @@ void run_on_kernel(const testing::KernelLab& lab, const std::string& script) {
     }
 }
 
-// Carrier reaches the kernel asynchronously: LOWER_UP changes at once, but linkwatch's
-// NETDEV_CHANGE -- which flags routes linkdown and flushes neighbours -- follows up to a
-// second later. Wait until both the flags and the main tables (with their linkdown
-// marks) are what the model says, so no flush lands in the middle of a ping.
-void wait_for_carrier(const testing::KernelLab& lab, const NetState& st) {
-    for (int attempt = 0; attempt < 40; ++attempt) {
-        bool settled = true;
-        for (const auto& [name, ns] : st.namespaces()) {
-            if (name.empty()) continue;
-            const std::string out = testing::run_shell("ip -n " + lab.real(name) + " -o link").out;
-            for (const auto& l : ns.links) {
-                const auto at = out.find(": " + l.name + (l.kind == LinkKind::veth ? "@" : ":"));
-                const auto flags_end = out.find('>', at);
-                const bool lower_up = at != std::string::npos &&
-                                      out.substr(at, flags_end - at).find("LOWER_UP") != std::string::npos;
-                settled = settled && lower_up == st.carrier(ns, l);
-            }
-            const std::string routes = testing::run_shell("ip -n " + lab.real(name) + " route show table main").out;
-            settled = settled && lab.unlocalize(routes) == sim::format_ip_route(st, ns);
-        }
-        if (settled) return;
-        testing::run_shell("sleep 0.1");
-    }
-    FAIL("the kernel's carrier flags never matched the model's");
-}
-
 }  // namespace
 
 TEST_CASE("kernel: ping outcomes of the simulator match the kernel's", "[kernel][sim]") {
@@ -68,7 +41,7 @@ TEST_CASE("kernel: ping outcomes of the simulator match the kernel's", "[kernel]
             NetState st;
             testing::build(st, sc.script);
             sim::Kernel twin(st);
-            wait_for_carrier(lab, st);
+            testing::wait_for_kernel(lab, st);
             for (const auto& p : sc.pings) {
                 auto real = testing::run_shell("ip netns exec " + lab.real(p.ns) + " ping " + p.args);
                 real.out += real.err;
