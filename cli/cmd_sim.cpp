@@ -59,6 +59,17 @@ void run_sim(const SimOptions& o, Context& ctx) {
     std::cout << nlohmann::json{{"file", o.file}, {"steps", steps}}.dump(2) << "\n";
 }
 
+// The first line of --explain: the route connect() gets, and the source it picks.
+std::string explain_route(sim::ScriptRunner& runner, const Ping& p) {
+    const Namespace& ns = *runner.state().ns(p.ns);
+    auto route = runner.kernel().route_output(p.ns, p.dst);
+    if (!route) return fmt::format("{}: no route to {}: connect() fails with '{}'", p.ns, p.dst.str(), route.error());
+    if (!route->route) return fmt::format("{}: no route to {}", p.ns, p.dst.str());
+    return fmt::format("{}: route to {}: {} (the longest matching prefix, /{}, lowest metric); source {}", p.ns,
+                       p.dst.str(), sim::format_route(runner.state(), ns, *route->route), route->route->dst.len(),
+                       route->src.str());
+}
+
 struct PingOptions {
     std::string file, ns, dst, iface;
     int count = 3;
@@ -85,7 +96,10 @@ void run_ping_cmd(const PingOptions& o, Context& ctx) {
     if (o.ttl > 0) p.ttl = o.ttl;
     if (!o.iface.empty()) p.iface = o.iface;
     std::vector<std::string> why;
-    if (o.explain) runner->kernel().set_trace([&why](const std::string& line) { why.push_back(line); });
+    if (o.explain) {
+        why.push_back(explain_route(*runner, p));
+        runner->kernel().set_trace([&why](const std::string& line) { why.push_back(line); });
+    }
     const sim::PingRun run = sim::run_ping(runner->kernel(), p, runner->state());
     std::cout << sim::format_ping(run);
     if (o.explain) {

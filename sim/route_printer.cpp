@@ -20,23 +20,26 @@ std::string format_route_n(const Namespace& ns) {
     return out;
 }
 
+std::string format_route(const NetState& state, const Namespace& ns, const Route& r) {
+    std::string line;
+    if (r.type != RouteType::unicast) line += std::string(to_string(r.type)) + " ";
+    line += r.dst.str();
+    if (!r.gateway.is_zero()) line += " via " + r.gateway.str();
+    if (r.oif) line += " dev " + ns.ifname(r.oif);
+    if (r.proto != RouteProto::boot) line += " proto " + std::string(to_string(r.proto));
+    if (r.scope != RouteScope::universe) line += " scope " + std::string(to_string(r.scope));
+    if (!r.prefsrc.is_zero()) line += " src " + r.prefsrc.str();
+    if (r.metric) line += " metric " + std::to_string(r.metric);
+    // Host-scope routes have no nexthop to flag (their nh scope is "nowhere").
+    const Link* dev = r.oif ? ns.link(r.oif) : nullptr;
+    if (dev && r.scope != RouteScope::host && dev->admin_up && !state.carrier(ns, *dev)) line += " linkdown";
+    return line;
+}
+
 std::string format_ip_route(const NetState& state, const Namespace& ns, uint32_t table) {
     std::string out;
-    for (const Route* r : ns.sorted_routes(table)) {
-        std::string line;
-        if (r->type != RouteType::unicast) line += std::string(to_string(r->type)) + " ";
-        line += r->dst.str();
-        if (!r->gateway.is_zero()) line += " via " + r->gateway.str();
-        if (r->oif) line += " dev " + ns.ifname(r->oif);
-        if (r->proto != RouteProto::boot) line += " proto " + std::string(to_string(r->proto));
-        if (r->scope != RouteScope::universe) line += " scope " + std::string(to_string(r->scope));
-        if (!r->prefsrc.is_zero()) line += " src " + r->prefsrc.str();
-        if (r->metric) line += " metric " + std::to_string(r->metric);
-        // Host-scope routes have no nexthop to flag (their nh scope is "nowhere").
-        const Link* dev = r->oif ? ns.link(r->oif) : nullptr;
-        if (dev && r->scope != RouteScope::host && dev->admin_up && !state.carrier(ns, *dev)) line += " linkdown";
-        out += line + " \n";  // iproute2 ends every route line with a space
-    }
+    for (const Route* r : ns.sorted_routes(table))
+        out += format_route(state, ns, *r) + " \n";  // iproute2 ends every route line with a space
     return out;
 }
 

@@ -53,6 +53,7 @@ TEST_CASE("cli ping --explain says why a ping is silent", "[cli][sim]") {
     CHECK(line.status == 1);
     INFO(line.out);
     CHECK(line.out.find("Why (simulated kernel") != std::string::npos);
+    CHECK(line.out.find("hosta: route to 10.9.9.9: default via ") != std::string::npos);
 }
 
 TEST_CASE("cli routes prints route -n or ip route for a namespace", "[cli][sim]") {
