@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "kernel_lab.hpp"
+#include "sim_scenarios.hpp"
 #include "model/ip_script.hpp"
 #include "model/netstate.hpp"
 #include "sim/route_printer.hpp"
@@ -42,20 +43,7 @@ void run_scenario(const std::string& script) {
 }  // namespace
 
 TEST_CASE("kernel: the seed scenario's tables, before and after ip route change", "[kernel][netstate]") {
-    run_scenario(R"(
-ip netns add ns0
-ip netns add ns1
-ip -n ns0 tuntap add dev tap0 mode tap
-ip -n ns1 tuntap add dev tap1 mode tap
-ip -n ns0 addr add 10.0.0.1/24 dev tap0
-ip -n ns1 addr add 10.0.0.2/24 dev tap1
-ip -n ns0 link set tap0 up
-ip -n ns1 link set tap1 up
-ip -n ns0 link add veth0 type veth peer name veth1 netns ns1
-ip -n ns0 link set veth0 up
-ip -n ns1 link set veth1 up
-ip -n ns0 route change 10.0.0.0/24 via 0.0.0.0 dev veth0
-)");
+    run_scenario(testing::seed_script() + "ip -n ns0 route change 10.0.0.0/24 via 0.0.0.0 dev veth0\n");
 }
 
 TEST_CASE("kernel: refused route edits and their messages", "[kernel][netstate]") {

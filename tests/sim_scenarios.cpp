@@ -91,6 +91,11 @@ std::vector<Scenario> make() {
 
 }  // namespace
 
+const std::string& seed_script() {
+    static const std::string seed = kSeed;
+    return seed;
+}
+
 const std::vector<Scenario>& sim_scenarios() {
     static const std::vector<Scenario> all = make();
     return all;

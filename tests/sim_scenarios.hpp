@@ -19,4 +19,8 @@ struct Scenario {
 
 const std::vector<Scenario>& sim_scenarios();
 
+// The seed article built without touching the host: taps with the addresses, a veth pair
+// without any, routes through the taps until `ip route change`.
+const std::string& seed_script();
+
 }  // namespace vethlab::testing
