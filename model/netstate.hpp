@@ -8,9 +8,12 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/edit.hpp"
+#include "model/route_table.hpp"
+#include "model/tag_table.hpp"
 
 namespace vethlab {
 
@@ -34,27 +37,13 @@ struct Link {
     std::map<std::string, std::string> conf;  // per-device net.ipv4.conf.IF.* (key: "rp_filter")
 
     const Address* primary_for(Ipv4 a) const;  // the primary address whose subnet holds a
-};
-
-struct Route {
-    uint32_t table = kTableMain;
-    RouteType type = RouteType::unicast;
-    Prefix dst;
-    uint8_t tos = 0;
-    uint32_t metric = 0;
-    Ipv4 gateway;  // 0.0.0.0: none
-    int oif = 0;   // output device ifindex; 0: none
-    Ipv4 prefsrc;  // 0.0.0.0: none
-    RouteScope scope = RouteScope::universe;
-    RouteProto proto = RouteProto::boot;
-    bool onlink = false;
-    bool operator==(const Route&) const = default;
+    bool operator==(const Link&) const = default;
 };
 
 struct Namespace {
     std::string name;
     std::vector<Link> links;  // ascending ifindex
-    std::vector<Route> routes;  // every table; printed in the kernel's order (see sorted_routes)
+    RouteTable routes;        // every table, insertion order; printed in the kernel's order (sorted_routes)
     std::map<std::string, std::string> sysctls;  // "net.ipv4.ip_forward" -> "1", only keys ever set
     int next_ifindex = 1;
 
@@ -65,6 +54,24 @@ struct Namespace {
     std::string ifname(int ifindex) const;  // "" if none
     bool has_local_address(Ipv4 a) const;   // any address of any device
     std::vector<const Route*> sorted_routes(uint32_t table) const;  // trie order
+
+    // The configuration: name, links, routes in order, sysctls, next ifindex (not the indexes).
+    bool operator==(const Namespace& o) const;
+
+private:
+    friend class NetState;
+
+    // Every change to `links` (and to the addresses on them) goes through these, which
+    // keep the indexes below in step.
+    Link& add_link(Link link);            // at its ifindex; the name must be free
+    Link take_link(int ifindex);          // out of the namespace
+    void rename_link(Link& link, std::string new_name);
+    void address_added(Ipv4 local);
+    void address_removed(Ipv4 local);
+
+    static uint32_t name_tag(std::string_view name);
+    TagTable ifindex_by_name_;  // hash of the name -> ifindex
+    TagTable local_addresses_;  // address -> how many device addresses (Link::addrs) have it
 };
 
 // Compiled sysctl defaults of a new namespace (KERNEL-NOTES): what `sysctl_value` answers
@@ -74,6 +81,10 @@ std::optional<std::string> default_sysctl(std::string_view key);
 class NetState {
 public:
     NetState();  // the initial namespace ("") with lo up, as on a host
+    NetState(const NetState& o);
+    NetState& operator=(const NetState& o);
+    NetState(NetState&&) noexcept = default;
+    NetState& operator=(NetState&&) noexcept = default;
 
     // Apply one edit. nullopt: accepted. Otherwise the text `ip` (or sysctl) prints,
     // e.g. "RTNETLINK answers: File exists"; the state is unchanged.
@@ -93,7 +104,7 @@ public:
     const Route* lookup(const Namespace& ns, Ipv4 dst, RouteScope min_scope = RouteScope::universe,
                         int oif = 0) const;
 
-    bool operator==(const NetState&) const = default;
+    bool operator==(const NetState& o) const;  // the namespaces and the MAC counter
 
 private:
     std::optional<std::string> apply_op(const NetnsAdd& e);
@@ -115,11 +126,21 @@ private:
     void remove_link(Namespace& ns, int ifindex);  // unregister: routes, addresses, peer
     void add_connected_routes(Namespace& ns, const Link& link, const Address& a);
     void remove_addr(Namespace& ns, Link& link, size_t index);
+    void drop_secondaries(Namespace& ns, Link& link, const Address& gone);
     Link& insert_link(Namespace& ns, Link link);  // picks ifindex (keeps it when free)
-    Link& move_link(Namespace& from, int ifindex, Namespace& to);
+    Link& move_link(Namespace& from, int ifindex, Namespace& to, const std::string& new_name);
+
+    void index_ns(Namespace& n);
+    void unindex_ns(const Namespace& n);
+    void reindex_ns();  // after a copy: the slots must point into our own ns_
 
     std::map<std::string, Namespace> ns_;
     uint64_t mac_counter_ = 0;
+    // Namespaces by name in one probe (std::map compares names all the way down):
+    // a hash of the name -> a slot -> the namespace's node in ns_, which never moves.
+    TagTable ns_by_name_;
+    std::vector<Namespace*> ns_slots_;  // null: free
+    std::vector<uint32_t> free_ns_slots_;
 };
 
 }  // namespace vethlab

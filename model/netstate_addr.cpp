@@ -21,13 +21,12 @@ Route kernel_route(RouteType type, Prefix dst, const Link& link, Ipv4 src) {
 }
 
 // fib_magic with NLM_F_CREATE|NLM_F_APPEND: add unless an identical route exists.
-void append_unique(std::vector<Route>& routes, const Route& r) {
-    if (std::find(routes.begin(), routes.end(), r) == routes.end()) routes.push_back(r);
+void append_unique(RouteTable& routes, const Route& r) {
+    if (routes.find(r) == RouteTable::kNone) routes.push_back(r);
 }
 
-void erase_one(std::vector<Route>& routes, const Route& r) {
-    auto it = std::find(routes.begin(), routes.end(), r);
-    if (it != routes.end()) routes.erase(it);
+void erase_one(RouteTable& routes, const Route& r) {
+    if (const auto h = routes.find(r); h != RouteTable::kNone) routes.erase(h);
 }
 
 // Where __inet_insert_ifa puts a new address: a secondary goes last; a primary after
@@ -65,8 +64,9 @@ void NetState::add_connected_routes(Namespace& n, const Link& link, const Addres
 }
 
 std::optional<std::string> NetState::apply_op(const AddrAdd& e) {
-    if (auto err = need_ns(e.ns)) return err;
-    Namespace& n = *find_ns(e.ns);
+    Namespace* found = find_ns(e.ns);
+    if (!found) return errors::no_netns(e.ns);
+    Namespace& n = *found;
     Link* link = n.link(e.dev);
     if (!link) return errors::no_device(e.dev);
     Address a{e.addr, e.addr.local().is_loopback() ? RouteScope::host : RouteScope::universe, false};
@@ -77,13 +77,15 @@ std::optional<std::string> NetState::apply_op(const AddrAdd& e) {
         a.secondary = true;
     }
     link->addrs.insert(link->addrs.begin() + long(insert_position(*link, a)), a);
+    n.address_added(a.addr.local());
     add_connected_routes(n, *link, a);
     return std::nullopt;
 }
 
 std::optional<std::string> NetState::apply_op(const AddrDel& e) {
-    if (auto err = need_ns(e.ns)) return err;
-    Namespace& n = *find_ns(e.ns);
+    Namespace* found = find_ns(e.ns);
+    if (!found) return errors::no_netns(e.ns);
+    Namespace& n = *found;
     Link* link = n.link(e.dev);
     if (!link) return errors::no_device(e.dev);
     for (size_t i = 0; i < link->addrs.size(); ++i) {
@@ -95,43 +97,43 @@ std::optional<std::string> NetState::apply_op(const AddrDel& e) {
     return errors::extack("ipv4: Address not found");
 }
 
+// The secondaries of a deleted primary's subnet: the first promoted (promote_secondaries),
+// or all deleted with it.
+void NetState::drop_secondaries(Namespace& n, Link& link, const Address& gone) {
+    const bool promote = sysctl_value(n, "net.ipv4.conf.all.promote_secondaries") != "0" ||
+                         (link.conf.count("promote_secondaries") && link.conf.at("promote_secondaries") != "0");
+    bool promoted = false;
+    for (size_t i = 0; i < link.addrs.size();) {
+        Address& s = link.addrs[i];
+        if (!s.secondary || s.addr.len() != gone.addr.len() || !gone.addr.prefix().contains(s.addr.local())) {
+            ++i;
+        } else if (!promote) {
+            remove_addr(n, link, i);
+        } else {
+            if (!promoted) s.secondary = false;
+            promoted = true;
+            ++i;
+        }
+    }
+}
+
 void NetState::remove_addr(Namespace& n, Link& link, size_t index) {
     const Address gone = link.addrs[index];
     link.addrs.erase(link.addrs.begin() + long(index));
+    n.address_removed(gone.addr.local());
+    const Ipv4 local = gone.addr.local();
     if (!gone.secondary) {
-        // Secondaries of the subnet: promoted (promote_secondaries) or deleted with it.
-        const bool promote = sysctl_value(n, "net.ipv4.conf.all.promote_secondaries") != "0" ||
-                             (link.conf.count("promote_secondaries") && link.conf.at("promote_secondaries") != "0");
-        bool promoted = false;
-        for (size_t i = 0; i < link.addrs.size();) {
-            Address& s = link.addrs[i];
-            if (!s.secondary || s.addr.len() != gone.addr.len() || !gone.addr.prefix().contains(s.addr.local())) {
-                ++i;
-                continue;
-            }
-            if (promote && !promoted) {
-                s.secondary = false;
-                promoted = true;
-                ++i;
-            } else if (!promote) {
-                remove_addr(n, link, i);
-            } else {
-                ++i;
-            }
-        }
-        const Ipv4 local = gone.addr.local();
+        drop_secondaries(n, link, gone);
         const Prefix net = gone.addr.prefix();
         const RouteType prefix_type = link.kind == LinkKind::loopback ? RouteType::local : RouteType::unicast;
         erase_one(n.routes, kernel_route(prefix_type, net, link, local));
         erase_one(n.routes, kernel_route(RouteType::broadcast, Prefix(net.last(), 32), link, local));
     }
-    const Ipv4 local = gone.addr.local();
     erase_one(n.routes, kernel_route(RouteType::local, Prefix(local, 32), link, local_route_src(link, gone)));
     // fib_sync_down_addr: routes preferring a source that is no longer ours go too.
-    if (!n.has_local_address(local))
-        std::erase_if(n.routes, [&](const Route& r) { return r.prefsrc == local; });
+    if (!n.has_local_address(local)) n.routes.erase_prefsrc(local);
     // The last address gone: IP is disabled on the device, every route through it goes.
-    if (link.addrs.empty()) std::erase_if(n.routes, [&](const Route& r) { return r.oif == link.ifindex; });
+    if (link.addrs.empty()) n.routes.erase_oif_if(link.ifindex, [](const Route&) { return true; });
     // After a promotion the subnet's addresses get their routes again, with the new primary.
     if (!gone.secondary)
         for (const auto& a : link.addrs)

@@ -2,16 +2,13 @@
 // fib_create_info / fib_check_nh, fib_trie.c fib_table_insert / fib_table_delete) and
 // the fib lookup the gateway check needs.
 #include <algorithm>
+#include <bit>
 
 #include "model/netstate.hpp"
 #include "model/netstate_errors.hpp"
 
 namespace vethlab {
 namespace {
-
-bool same_key(const Route& a, const Route& b) {
-    return a.table == b.table && a.dst == b.dst && a.tos == b.tos && a.metric == b.metric;
-}
 
 bool is_error_type(RouteType t) {
     return t == RouteType::blackhole || t == RouteType::unreachable || t == RouteType::prohibit;
@@ -34,15 +31,19 @@ bool matches_for_delete(const Route& r, const RouteSpec& s, const Route& want) {
 
 const Route* NetState::lookup(const Namespace& n, Ipv4 dst, RouteScope min_scope, int oif) const {
     for (uint32_t table : {kTableLocal, kTableMain}) {
-        const Route* best = nullptr;
-        for (const auto& r : n.routes) {
-            if (r.table != table || !r.dst.contains(dst) || uint8_t(r.scope) < uint8_t(min_scope)) continue;
-            if (!is_error_type(r.type) && oif && r.oif != oif) continue;
-            if (!best || r.dst.len() > best->dst.len() ||
-                (r.dst.len() == best->dst.len() && (r.tos < best->tos || (r.tos == best->tos && r.metric < best->metric))))
-                best = &r;
+        // Longest prefix first; among routes with that destination the lowest tos, then
+        // metric, the earliest on a tie.
+        for (uint64_t lens = n.routes.prefix_lengths(table); lens;) {
+            const int len = 63 - std::countl_zero(lens);
+            lens &= ~(uint64_t(1) << len);
+            const Route* best = nullptr;
+            n.routes.for_each_with_dst(table, Prefix(dst, len), [&](const Route& r) {
+                if (uint8_t(r.scope) < uint8_t(min_scope)) return;
+                if (!is_error_type(r.type) && oif && r.oif != oif) return;
+                if (!best || r.tos < best->tos || (r.tos == best->tos && r.metric < best->metric)) best = &r;
+            });
+            if (best) return best;
         }
-        if (best) return best;
     }
     return nullptr;
 }
@@ -86,11 +87,9 @@ static std::optional<std::string> check_nexthop(const NetState& st, const Namesp
     return std::nullopt;
 }
 
-std::optional<std::string> NetState::apply_op(const RouteEdit& e) {
-    if (auto err = need_ns(e.ns)) return err;
-    Namespace& n = *find_ns(e.ns);
+// The route an edit names: iproute2's defaults filled in, the device resolved.
+static std::optional<std::string> route_of(const RouteEdit& e, const Namespace& n, Route& r) {
     const RouteSpec& s = e.route;
-    Route r;
     r.table = s.effective_table();
     r.type = s.type;
     r.dst = s.dst;
@@ -106,39 +105,55 @@ std::optional<std::string> NetState::apply_op(const RouteEdit& e) {
         if (!dev) return errors::no_device(*s.dev);
         r.oif = dev->ifindex;
     }
+    return std::nullopt;
+}
+
+// fib_table_insert for add, change, replace and append of a checked route.
+static std::optional<std::string> insert_route(RouteTable& routes, RouteOp op, const Route& r) {
+    // The first route with the same key (table, dst, tos, metric).
+    const auto same =
+        routes.find_first(r.table, r.dst, [&](const Route& x) { return x.tos == r.tos && x.metric == r.metric; });
+    constexpr auto none = RouteTable::kNone;
+    switch (op) {
+        case RouteOp::add:
+            if (same != none) return errors::rtnl(errors::kExists);
+            routes.push_back(r);
+            break;
+        case RouteOp::change:
+            if (same == none) return errors::rtnl(errors::kNoEntry);
+            routes.replace(same, r);
+            break;
+        case RouteOp::replace:
+            if (same != none) routes.replace(same, r);
+            else routes.push_back(r);
+            break;
+        case RouteOp::append:
+            if (routes.find(r) != none) return errors::rtnl(errors::kExists);
+            routes.push_back(r);
+            break;
+        case RouteOp::del: break;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> NetState::apply_op(const RouteEdit& e) {
+    Namespace* found = find_ns(e.ns);
+    if (!found) return errors::no_netns(e.ns);
+    Namespace& n = *found;
+    Route r;
+    if (auto err = route_of(e, n, r)) return err;
     if (e.op == RouteOp::del) {
-        auto it = std::find_if(n.routes.begin(), n.routes.end(),
-                               [&](const Route& x) { return matches_for_delete(x, s, r); });
-        if (it == n.routes.end()) return errors::rtnl(errors::kNoProcess);
-        n.routes.erase(it);
+        const auto h =
+            n.routes.find_first(r.table, r.dst, [&](const Route& x) { return matches_for_delete(x, e.route, r); });
+        if (h == RouteTable::kNone) return errors::rtnl(errors::kNoProcess);
+        n.routes.erase(h);
         return std::nullopt;
     }
     if (auto err = check_nexthop(*this, n, r)) return err;
     if (!r.prefsrc.is_zero() && !(r.type == RouteType::local && r.dst == Prefix(r.prefsrc, 32)) &&
         !n.has_local_address(r.prefsrc))
         return errors::extack("Invalid prefsrc address");
-
-    auto same = std::find_if(n.routes.begin(), n.routes.end(), [&](const Route& x) { return same_key(x, r); });
-    switch (e.op) {
-        case RouteOp::add:
-            if (same != n.routes.end()) return errors::rtnl(errors::kExists);
-            n.routes.push_back(r);
-            break;
-        case RouteOp::change:
-            if (same == n.routes.end()) return errors::rtnl(errors::kNoEntry);
-            *same = r;
-            break;
-        case RouteOp::replace:
-            if (same != n.routes.end()) *same = r;
-            else n.routes.push_back(r);
-            break;
-        case RouteOp::append:
-            if (std::find(n.routes.begin(), n.routes.end(), r) != n.routes.end()) return errors::rtnl(errors::kExists);
-            n.routes.push_back(r);
-            break;
-        case RouteOp::del: break;
-    }
-    return std::nullopt;
+    return insert_route(n.routes, e.op, r);
 }
 
 std::vector<const Route*> Namespace::sorted_routes(uint32_t table) const {

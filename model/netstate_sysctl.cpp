@@ -100,8 +100,9 @@ std::string NetState::sysctl_value(const Namespace& n, std::string_view key) con
 }
 
 std::optional<std::string> NetState::apply_op(const SysctlSet& e) {
-    if (auto err = need_ns(e.ns)) return err;
-    Namespace& n = *find_ns(e.ns);
+    Namespace* found = find_ns(e.ns);
+    if (!found) return errors::no_netns(e.ns);
+    Namespace& n = *found;
     auto parts = split_key(e.key);
     const Knob* knob = parts ? find_knob(*parts) : nullptr;
     const bool per_device = parts && !parts->group.empty() && parts->scope != "all" && parts->scope != "default";

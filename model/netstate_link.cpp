@@ -1,0 +1,170 @@
+// Devices: creation, deletion, moves between namespaces, renames, admin state.
+#include "model/netstate.hpp"
+
+#include "model/names.hpp"
+#include "model/netstate_errors.hpp"
+
+namespace vethlab {
+namespace {
+
+std::optional<std::string> check_mtu(const Link& link, uint32_t mtu) {
+    if (link.kind == LinkKind::loopback) return std::nullopt;
+    if (mtu < 68) return errors::extack("mtu less than device minimum");
+    if (mtu > 65535) return errors::extack("mtu greater than device maximum");
+    return std::nullopt;
+}
+
+// The other end of a veth pair: its name (the kernel's veth%d if none given), mtu, mac.
+std::optional<std::string> make_peer(const LinkAdd& e, const Link& link, const Namespace& there, bool same_ns,
+                                     Link& peer) {
+    peer.kind = LinkKind::veth;
+    peer.name = e.peer;
+    if (peer.name.empty()) {
+        for (int i = 0; peer.name.empty() || there.link(peer.name); ++i) peer.name = fmt::format("veth{}", i);
+    }
+    if (auto why = check_ifname(peer.name)) return *why;
+    if (there.link(peer.name) || (same_ns && peer.name == e.name)) return errors::rtnl(errors::kExists);
+    peer.mtu = e.peer_mtu.value_or(link.mtu);
+    if (auto err = check_mtu(peer, peer.mtu)) return err;
+    if (e.peer_mac) peer.mac = *e.peer_mac;
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> NetState::apply_op(const LinkAdd& e) {
+    Namespace* caller = find_ns(e.ns);
+    if (!caller) return errors::no_netns(e.ns);
+    const std::string& where = e.netns.value_or(e.ns);
+    const std::string& peer_where = e.peer_netns.value_or(e.ns);
+    Namespace* home = where == e.ns ? caller : find_ns(where);
+    if (!home) return errors::bad_netns_arg(where);
+    Namespace* peer_home = e.kind != LinkKind::veth ? nullptr : peer_where == e.ns ? caller : find_ns(peer_where);
+    if (e.kind == LinkKind::veth && !peer_home) return errors::bad_netns_arg(peer_where);
+    if (auto why = check_ifname(e.name)) return *why;
+    if (home->link(e.name)) return errors::rtnl(errors::kExists);
+    if (e.kind == LinkKind::loopback) return errors::extack("Unknown device type");
+
+    Link link;
+    link.name = e.name;
+    link.kind = e.kind;
+    link.mtu = e.mtu.value_or(1500);
+    if (auto err = check_mtu(link, link.mtu)) return err;
+    if (e.mac) link.mac = *e.mac;
+    if (e.kind != LinkKind::veth) {
+        Link& made = insert_link(*home, std::move(link));
+        if (e.up.value_or(false)) link_went_up(*home, made);
+        return std::nullopt;
+    }
+    Link peer;
+    if (auto err = make_peer(e, link, *peer_home, home == peer_home, peer)) return err;
+
+    // Both ends may land in one namespace: look them up again after both inserts.
+    const int a_index = insert_link(*home, std::move(link)).ifindex;
+    const int b_index = insert_link(*peer_home, std::move(peer)).ifindex;
+    Link& a = *home->link(a_index);
+    a.peer_ns = peer_where;
+    a.peer_ifindex = b_index;
+    Link& b = *peer_home->link(b_index);
+    b.peer_ns = where;
+    b.peer_ifindex = a_index;
+    if (e.up.value_or(false)) link_went_up(*home, *home->link(a_index));
+    return std::nullopt;
+}
+
+std::optional<std::string> NetState::apply_op(const LinkDel& e) {
+    Namespace* found = find_ns(e.ns);
+    if (!found) return errors::no_netns(e.ns);
+    Namespace& n = *found;
+    Link* link = n.link(e.name);
+    if (!link) return errors::no_device(e.name);
+    if (link->kind == LinkKind::loopback) return errors::rtnl(errors::kNotSupp);
+    remove_link(n, link->ifindex);
+    return std::nullopt;
+}
+
+void NetState::remove_link(Namespace& n, int ifindex) {
+    Link* link = n.link(ifindex);
+    if (!link) return;
+    while (!link->addrs.empty()) remove_addr(n, *link, link->addrs.size() - 1);
+    n.routes.erase_oif_if(ifindex, [](const Route&) { return true; });
+    const Link gone = n.take_link(ifindex);
+    if (gone.kind == LinkKind::veth) {
+        if (Namespace* pn = find_ns(gone.peer_ns)) {
+            if (Link* p = pn->link(gone.peer_ifindex); p && p->kind == LinkKind::veth) {
+                p->kind = LinkKind::dummy;  // stop the recursion from coming back here
+                remove_link(*pn, gone.peer_ifindex);
+            }
+        }
+    }
+}
+
+std::optional<std::string> NetState::apply_op(const LinkSet& e) {
+    Namespace* n = find_ns(e.ns);
+    if (!n) return errors::no_netns(e.ns);
+    Link* link = n->link(e.name);
+    if (!link) return errors::no_device(e.name);
+    const bool moving = e.netns && *e.netns != e.ns;
+    Namespace* dest = e.netns ? find_ns(*e.netns) : n;
+    if (!dest) return errors::bad_netns_arg(*e.netns);
+    if (moving && link->kind == LinkKind::loopback) return errors::extack("The interface netns is immutable");
+    const std::string final_name = e.new_name.value_or(link->name);
+    if (auto why = check_ifname(final_name)) return *why;
+    if (const Link* other = dest->link(final_name); other && other != link) return errors::rtnl(errors::kExists);
+    if (e.mtu)
+        if (auto err = check_mtu(*link, *e.mtu)) return err;
+
+    if (moving) {
+        link = &move_link(*n, link->ifindex, *dest, final_name);
+        n = dest;
+    } else {
+        n->rename_link(*link, final_name);
+    }
+    if (e.mac) link->mac = *e.mac;
+    if (e.mtu) link->mtu = *e.mtu;
+    if (e.up && *e.up && !link->admin_up) link_went_up(*n, *link);
+    if (e.up && !*e.up && link->admin_up) link_went_down(*n, *link);
+    return std::nullopt;
+}
+
+Link& NetState::move_link(Namespace& from, int ifindex, Namespace& to, const std::string& new_name) {
+    // dev_change_net_namespace: the device is closed, unregistered (routes and
+    // addresses go) and registered again in the target, keeping its ifindex if free.
+    // It arrives under its new name: the old one may be taken there.
+    Link* link = from.link(ifindex);
+    link_went_down(from, *link);
+    while (!link->addrs.empty()) remove_addr(from, *link, link->addrs.size() - 1);
+    from.routes.erase_oif_if(ifindex, [](const Route&) { return true; });
+    Link moved = from.take_link(ifindex);
+    moved.conf.clear();
+    moved.name = new_name;
+    const int new_index = insert_link(to, std::move(moved)).ifindex;
+    Link* placed = to.link(new_index);
+    if (placed->kind == LinkKind::veth) {
+        if (Namespace* pn = find_ns(placed->peer_ns))
+            if (Link* p = pn->link(placed->peer_ifindex)) {
+                p->peer_ns = to.name;
+                p->peer_ifindex = new_index;
+            }
+    }
+    return *placed;
+}
+
+void NetState::link_went_up(Namespace& n, Link& link) {
+    link.admin_up = true;
+    if (link.kind == LinkKind::loopback && link.addrs.empty()) {
+        link.addrs.push_back(Address{IfAddr(Ipv4(127, 0, 0, 1), 8), RouteScope::host, false});
+        n.address_added(link.addrs.back().addr.local());
+        add_connected_routes(n, link, link.addrs.back());
+        return;
+    }
+    for (const auto& a : link.addrs) add_connected_routes(n, link, a);
+}
+
+void NetState::link_went_down(Namespace& n, Link& link) {
+    link.admin_up = false;
+    // fib_sync_down_dev: every route through the device goes, except host-scope ones.
+    n.routes.erase_oif_if(link.ifindex, [](const Route& r) { return r.scope != RouteScope::host; });
+}
+
+}  // namespace vethlab

@@ -1,0 +1,167 @@
+#pragma once
+// The routes of one namespace, every table, in insertion order (the order `ip route`
+// keeps among routes with one key), indexed for the kernel's questions: the routes
+// with a given table and destination (same key, identical route, delete, lookup), the
+// routes through a device, whether any route prefers a source, and which prefix
+// lengths a table holds. Iterated like a container of `const Route&`; changed only by
+// NetState. Built to stay small: a full mesh of 1000 namespaces holds 3M routes.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "model/ipv4.hpp"
+#include "model/route.hpp"
+#include "model/tag_table.hpp"
+
+namespace vethlab {
+
+struct Route {
+    uint32_t table = kTableMain;
+    RouteType type = RouteType::unicast;
+    Prefix dst;
+    uint8_t tos = 0;
+    uint32_t metric = 0;
+    Ipv4 gateway;  // 0.0.0.0: none
+    int oif = 0;   // output device ifindex; 0: none
+    Ipv4 prefsrc;  // 0.0.0.0: none
+    RouteScope scope = RouteScope::universe;
+    RouteProto proto = RouteProto::boot;
+    bool onlink = false;
+    bool operator==(const Route&) const = default;
+};
+
+class RouteTable {
+public:
+    using Handle = uint32_t;  // stable while the route stays in the table
+    static constexpr Handle kNone = TagTable::kEmpty;
+
+    class const_iterator {
+    public:
+        using iterator_category = std::bidirectional_iterator_tag;
+        using value_type = Route;
+        using difference_type = std::ptrdiff_t;
+        using pointer = const Route*;
+        using reference = const Route&;
+
+        const_iterator() = default;
+        reference operator*() const { return t_->get(h_); }
+        pointer operator->() const { return &t_->get(h_); }
+        const_iterator& operator++();
+        const_iterator operator++(int);
+        const_iterator& operator--();
+        const_iterator operator--(int);
+        bool operator==(const const_iterator& o) const { return h_ == o.h_ && t_ == o.t_; }
+
+    private:
+        friend class RouteTable;
+        const_iterator(const RouteTable* t, Handle h) : t_(t), h_(h) {}
+        const RouteTable* t_ = nullptr;
+        Handle h_ = kNone;
+    };
+    using iterator = const_iterator;
+    using value_type = Route;
+    using size_type = std::size_t;
+    using difference_type = std::ptrdiff_t;
+    using reference = const Route&;
+    using const_reference = const Route&;
+
+    RouteTable() = default;
+    RouteTable(const RouteTable&) = default;
+    RouteTable& operator=(const RouteTable&) = default;
+    RouteTable(RouteTable&& o) noexcept { *this = std::move(o); }
+    RouteTable& operator=(RouteTable&& o) noexcept;  // leaves o empty
+
+    const_iterator begin() const { return {this, head_}; }
+    const_iterator end() const { return {this, kNone}; }
+    size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    const Route& front() const { return get(head_); }
+    const Route& back() const { return get(tail_); }
+    bool operator==(const RouteTable& o) const;  // the same routes in the same order
+
+    const Route& get(Handle h) const { return node(h).route; }
+    Handle push_back(const Route& r);
+    void erase(Handle h);
+    void replace(Handle h, const Route& r);  // r has h's table and dst: keeps its place
+    Handle find(const Route& r) const;       // the first identical route
+    // The first route (insertion order) with this table and dst for which pred holds.
+    template <class Pred>
+    Handle find_first(uint32_t table, Prefix dst, Pred pred) const;
+    // f(route) for every route with this table and dst, in insertion order.
+    template <class F>
+    void for_each_with_dst(uint32_t table, Prefix dst, F f) const;
+    template <class Pred>
+    void erase_oif_if(int oif, Pred pred);  // among the routes through device oif
+    void erase_prefsrc(Ipv4 src);
+    // Bit l set: the table holds a route with a /l destination.
+    uint64_t prefix_lengths(uint32_t table) const;
+
+private:
+    struct Node {
+        Route route;
+        Handle prev, next;    // insertion order; a free node's next is the next free one
+        Handle same_dst;      // the next route with this table and dst
+        Handle oprev, onext;  // the routes through this device
+    };
+    struct Lengths {
+        std::array<uint32_t, 33> count{};  // routes per prefix length
+        uint64_t bits = 0;                 // bit l: count[l] > 0
+    };
+    static constexpr unsigned kChunkBits = 8;  // nodes live in chunks: no copies as they grow
+    static constexpr Handle kChunkMask = (Handle(1) << kChunkBits) - 1;
+
+    Node& node(Handle h) { return chunks_[h >> kChunkBits][h & kChunkMask]; }
+    const Node& node(Handle h) const { return chunks_[h >> kChunkBits][h & kChunkMask]; }
+    static uint32_t dst_tag(uint32_t table, Prefix dst);
+    Handle dst_head(uint32_t table, Prefix dst) const;
+    Handle allocate(const Route& r);
+    void index(Handle h);  // by dst, device, source and length
+    void unindex(Handle h);
+    void unlink_dst(Handle h);
+    Handle oif_head(uint32_t oif) const;
+    void set_oif_head(uint32_t oif, Handle h);
+    void link_oif(Handle h);
+    void unlink_oif(Handle h);
+    void count_src(Ipv4 src, int delta);
+    Lengths& lengths(uint32_t table);
+
+    static constexpr uint32_t kDenseOifs = 4096;  // devices numbered below: a plain array
+
+    std::vector<std::vector<Node>> chunks_;
+    Handle free_ = kNone;
+    Handle head_ = kNone, tail_ = kNone;
+    size_t size_ = 0;
+    TagTable by_dst_;                    // hash of (table, dst) -> the first route with them
+    std::vector<Handle> oif_heads_;      // oif -> a route through it
+    TagTable sparse_oif_heads_;          // the same for oif >= kDenseOifs
+    TagTable by_src_;                    // prefsrc -> how many routes prefer it
+    std::array<Lengths, 2> main_local_;  // kTableMain, kTableLocal: looked up on every packet
+    std::map<uint32_t, Lengths> other_lengths_;
+};
+
+template <class Pred>
+RouteTable::Handle RouteTable::find_first(uint32_t table, Prefix dst, Pred pred) const {
+    for (Handle h = dst_head(table, dst); h != kNone; h = node(h).same_dst)
+        if (pred(node(h).route)) return h;
+    return kNone;
+}
+
+template <class F>
+void RouteTable::for_each_with_dst(uint32_t table, Prefix dst, F f) const {
+    for (Handle h = dst_head(table, dst); h != kNone; h = node(h).same_dst) f(node(h).route);
+}
+
+template <class Pred>
+void RouteTable::erase_oif_if(int oif, Pred pred) {
+    for (Handle h = oif_head(uint32_t(oif)); h != kNone;) {
+        const Handle next = node(h).onext;
+        if (pred(node(h).route)) erase(h);
+        h = next;
+    }
+}
+
+}  // namespace vethlab
