@@ -70,6 +70,7 @@ struct AddrAdd {
     std::string ns;
     std::string dev;
     IfAddr addr;
+    std::optional<Ipv4> broadcast;  // `brd X`, or what iproute2 makes of `brd +` / `brd -`
     bool operator==(const AddrAdd&) const = default;
 };
 struct AddrDel {

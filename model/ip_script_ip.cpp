@@ -220,6 +220,7 @@ struct AddrArgs {
     const Word* addr_word = nullptr;
     const Word* dev = nullptr;
     const Word* scope = nullptr;
+    const Word* brd = nullptr;
 };
 
 void addr_local(Cursor& c, const Word& w, AddrArgs& a) {
@@ -243,8 +244,9 @@ void addr_word(Cursor& c, const Word& w, AddrArgs& a, std::string_view command) 
         a.dev = d;
     } else if (matches(w.text, "broadcast") || w.text == "brd") {
         const Word* v = c.value(w);
-        if (v && v->text != "+")
-            c.error(*v, fmt::format("only 'brd +' is supported in '{}', got '{}'", command, show(v->text)));
+        if (v && a.brd) return c.error(*v, "'brd' given twice");
+        if (v && !parse_broadcast(v->text, IfAddr())) return c.error(*v, parse_broadcast(v->text, IfAddr()).error());
+        a.brd = v;
     } else if (w.text == "scope") {
         a.scope = c.value(w);
     } else if (addr_unsupported(w.text, takes_value)) {
@@ -265,6 +267,12 @@ void check_addr_scope(Cursor& c, const AddrArgs& a) {
                                       show(a.scope->text), a.addr->str(), to_string(def)));
 }
 
+// iproute2's ipaddr_modify; on delete the kernel ignores the broadcast.
+std::optional<Ipv4> broadcast_of(const AddrArgs& a) {
+    if (!a.brd || !a.addr) return std::nullopt;
+    return *parse_broadcast(a.brd->text, *a.addr);
+}
+
 void addr_modify(Cursor& c, const Ctx& ctx, const Word& verb, bool del) {
     const std::string command = del ? "ip address del" : "ip address add";
     const size_t errors = c.error_count();
@@ -281,7 +289,7 @@ void addr_modify(Cursor& c, const Ctx& ctx, const Word& verb, bool del) {
     if (del)
         ctx.out->push_back(AddrDel{ctx.ns, a.dev->text, *a.addr});
     else
-        ctx.out->push_back(AddrAdd{ctx.ns, a.dev->text, *a.addr});
+        ctx.out->push_back(AddrAdd{ctx.ns, a.dev->text, *a.addr, broadcast_of(a)});
 }
 
 }  // namespace

@@ -120,7 +120,9 @@ std::string format(const Show& s) {
 std::string format(const NetnsAdd& n) { return "ip netns add " + q(n.name); }
 std::string format(const NetnsDel& n) { return "ip netns del " + q(n.name); }
 std::string format(const LinkDel& d) { return ip(d.ns) + " link del " + device("dev", d.name); }
-std::string format(const AddrAdd& a) { return ip(a.ns) + " addr add " + a.addr.str() + " dev " + q(a.dev); }
+std::string format(const AddrAdd& a) {
+    return ip(a.ns) + " addr add " + a.addr.str() + (a.broadcast ? " brd " + a.broadcast->str() : "") + " dev " + q(a.dev);
+}
 std::string format(const AddrDel& a) { return ip(a.ns) + " addr del " + a.addr.str() + " dev " + q(a.dev); }
 std::string format(const SysctlSet& s) { return exec_in(s.ns) + "sysctl -w " + q(sysctl_path(s.key) + "=" + s.value); }
 

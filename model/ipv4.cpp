@@ -80,4 +80,14 @@ Result<IfAddr> IfAddr::parse(std::string_view text) {
 
 std::string IfAddr::str() const { return local_.str() + "/" + std::to_string(len_); }
 
+Result<std::optional<Ipv4>> parse_broadcast(std::string_view text, const IfAddr& addr) {
+    if (text == "+" || text == "-") {
+        if (addr.len() > 30) return std::optional<Ipv4>();
+        return std::optional<Ipv4>(text == "+" ? addr.prefix().last() : addr.prefix().network());
+    }
+    auto b = Ipv4::parse(text);
+    if (!b) return Error{"invalid broadcast '" + std::string(text) + "' (an IPv4 address, '+' or '-')"};
+    return std::optional<Ipv4>(*b);
+}
+
 }  // namespace vethlab

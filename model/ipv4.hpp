@@ -2,6 +2,7 @@
 // IPv4 values: an address, a prefix (network/len, host bits zero) and an interface
 // address (local/len, host bits allowed), parsed and printed as iproute2 does.
 #include <compare>
+#include <optional>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -85,5 +86,9 @@ private:
     Ipv4 local_;
     uint8_t len_ = 32;
 };
+
+// The broadcast iproute2 asks for: "+" (host part all ones), "-" (all zeros; both only for
+// prefixes of 30 bits or less, else none) or an address. An error for anything else.
+Result<std::optional<Ipv4>> parse_broadcast(std::string_view text, const IfAddr& addr);
 
 }  // namespace vethlab

@@ -21,6 +21,7 @@ struct Address {
     IfAddr addr;
     RouteScope scope = RouteScope::universe;  // host for 127/8, as iproute2 picks
     bool secondary = false;                   // a second address in a subnet already on the device
+    Ipv4 broadcast;                           // IFA_BROADCAST; 0.0.0.0 when none was given
     bool operator==(const Address&) const = default;
 };
 
@@ -29,6 +30,7 @@ struct Link {
     std::string name;
     LinkKind kind = LinkKind::veth;
     bool admin_up = false;
+    bool qdisc_attached = false;  // opened since created or moved: the root qdisc stays after down
     uint32_t mtu = 1500;
     Mac mac;
     std::string peer_ns;   // veth: namespace of the other end

@@ -48,12 +48,30 @@ Ipv4 local_route_src(const Link& link, const Address& a) {
     return a.addr.local();
 }
 
+// fib_add_ifaddr adds a route for an explicit broadcast, unless it is 255.255.255.255.
+bool has_broadcast_route(const Address& a) { return !a.broadcast.is_zero() && !a.broadcast.is_limited_broadcast(); }
+
+// fib_del_ifaddr's BRD_OK: another address still asks for the broadcast, as its own or as
+// its primary subnet's.
+bool broadcast_in_use(const Link& link, Ipv4 brd) {
+    for (const auto& a : link.addrs) {
+        if (a.broadcast == brd) return true;
+        const Prefix net = a.addr.prefix();
+        if (!a.secondary && a.addr.len() < 31 && !net.network().is_zero() && (net.last() == brd || net.network() == brd))
+            return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 void NetState::add_connected_routes(Namespace& n, const Link& link, const Address& a) {
     const Ipv4 local = a.addr.local();
     append_unique(n.routes, kernel_route(RouteType::local, Prefix(local, 32), link, local_route_src(link, a)));
-    if (!link.admin_up || a.secondary) return;
+    if (!link.admin_up) return;
+    if (has_broadcast_route(a))
+        append_unique(n.routes, kernel_route(RouteType::broadcast, Prefix(a.broadcast, 32), link, local_route_src(link, a)));
+    if (a.secondary) return;
     const Prefix net = a.addr.prefix();
     if (!net.network().is_zero() && (net.network() != local || a.addr.len() < 32)) {
         const RouteType type = link.kind == LinkKind::loopback ? RouteType::local : RouteType::unicast;
@@ -69,7 +87,8 @@ std::optional<std::string> NetState::apply_op(const AddrAdd& e) {
     Namespace& n = *found;
     Link* link = n.link(e.dev);
     if (!link) return errors::no_device(e.dev);
-    Address a{e.addr, e.addr.local().is_loopback() ? RouteScope::host : RouteScope::universe, false};
+    Address a{e.addr, e.addr.local().is_loopback() ? RouteScope::host : RouteScope::universe, false,
+              e.broadcast.value_or(Ipv4())};
     for (const auto& old : link->addrs) {
         if (old.addr.len() != a.addr.len() || !old.addr.prefix().contains(a.addr.local())) continue;
         if (old.addr.local() == a.addr.local()) return errors::extack("ipv4: Address already assigned");
@@ -129,6 +148,8 @@ void NetState::remove_addr(Namespace& n, Link& link, size_t index) {
         erase_one(n.routes, kernel_route(prefix_type, net, link, local));
         erase_one(n.routes, kernel_route(RouteType::broadcast, Prefix(net.last(), 32), link, local));
     }
+    if (has_broadcast_route(gone) && !broadcast_in_use(link, gone.broadcast))
+        erase_one(n.routes, kernel_route(RouteType::broadcast, Prefix(gone.broadcast, 32), link, local_route_src(link, gone)));
     erase_one(n.routes, kernel_route(RouteType::local, Prefix(local, 32), link, local_route_src(link, gone)));
     // fib_sync_down_addr: routes preferring a source that is no longer ours go too.
     if (!n.has_local_address(local)) n.routes.erase_prefsrc(local);

@@ -24,7 +24,7 @@ std::optional<std::string> make_peer(const LinkAdd& e, const Link& link, const N
     }
     if (auto why = check_ifname(peer.name)) return *why;
     if (there.link(peer.name) || (same_ns && peer.name == e.name)) return errors::rtnl(errors::kExists);
-    peer.mtu = e.peer_mtu.value_or(link.mtu);
+    peer.mtu = e.peer_mtu.value_or(1500);  // rtnl_create_link: the peer's own IFLA_MTU or ether_setup's
     if (auto err = check_mtu(peer, peer.mtu)) return err;
     if (e.peer_mac) peer.mac = *e.peer_mac;
     return std::nullopt;
@@ -59,9 +59,10 @@ std::optional<std::string> NetState::apply_op(const LinkAdd& e) {
     Link peer;
     if (auto err = make_peer(e, link, *peer_home, home == peer_home, peer)) return err;
 
+    // veth_newlink registers the peer first, so in one namespace it gets the lower ifindex.
     // Both ends may land in one namespace: look them up again after both inserts.
-    const int a_index = insert_link(*home, std::move(link)).ifindex;
     const int b_index = insert_link(*peer_home, std::move(peer)).ifindex;
+    const int a_index = insert_link(*home, std::move(link)).ifindex;
     Link& a = *home->link(a_index);
     a.peer_ns = peer_where;
     a.peer_ifindex = b_index;
@@ -137,6 +138,7 @@ Link& NetState::move_link(Namespace& from, int ifindex, Namespace& to, const std
     from.routes.erase_oif_if(ifindex, [](const Route&) { return true; });
     Link moved = from.take_link(ifindex);
     moved.conf.clear();
+    moved.qdisc_attached = false;  // dev_shutdown: back to noop until opened again
     moved.name = new_name;
     const int new_index = insert_link(to, std::move(moved)).ifindex;
     Link* placed = to.link(new_index);
@@ -152,6 +154,7 @@ Link& NetState::move_link(Namespace& from, int ifindex, Namespace& to, const std
 
 void NetState::link_went_up(Namespace& n, Link& link) {
     link.admin_up = true;
+    link.qdisc_attached = true;
     if (link.kind == LinkKind::loopback && link.addrs.empty()) {
         link.addrs.push_back(Address{IfAddr(Ipv4(127, 0, 0, 1), 8), RouteScope::host, false});
         n.address_added(link.addrs.back().addr.local());

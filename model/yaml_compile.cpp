@@ -142,7 +142,7 @@ void compile_decl(const TopologyDecl& decl, std::vector<Edit>& edits, Diagnostic
         for (const auto& link : ns.links) push(link_add(link), link.loc);
     for (const auto& veth : decl.veths) push(veth_add(veth), veth.loc);
     for_each_link(decl, [&](const LinkDecl& link) {
-        for (const auto& a : link.addrs) push(AddrAdd{link.ns, link.name, a.addr}, a.loc);
+        for (const auto& a : link.addrs) push(AddrAdd{link.ns, link.name, a.addr, a.broadcast}, a.loc);
     });
     for_each_link(decl, [&](const LinkDecl& link) {
         LinkSet set;

@@ -18,6 +18,7 @@ namespace vethlab::yaml {
 
 struct AddrDecl {
     IfAddr addr;
+    std::optional<Ipv4> broadcast;  // "10.0.0.1/24 brd +" 
     SourceLoc loc;
 };
 

@@ -29,7 +29,7 @@ std::string flow_map(const Fields& fields) {
 
 std::vector<std::string> addr_strings(const Link& link) {
     std::vector<std::string> out;
-    for (const auto& a : link.addrs) out.push_back(a.addr.str());
+    for (const auto& a : link.addrs) out.push_back(a.addr.str() + (a.broadcast.is_zero() ? "" : " brd " + a.broadcast.str()));
     return out;
 }
 
@@ -159,7 +159,8 @@ std::string end_value(const Namespace& ns, const Link& link, const PinnedMacs& p
     const std::string at = ns.name + ":" + link.name;
     Fields f = link_fields(link, pinned.count({ns.name, link.name}) > 0);
     const bool spaced = ns.name.find_first_of(" \t") != std::string::npos;
-    simple = !spaced && (f.empty() || (f.size() == 1 && f[0].first == "addresses"));
+    const bool brd = std::any_of(link.addrs.begin(), link.addrs.end(), [](const Address& a) { return !a.broadcast.is_zero(); });
+    simple = !spaced && !brd && (f.empty() || (f.size() == 1 && f[0].first == "addresses"));
     if (!simple) {
         f.insert(f.begin(), {"end", yaml_scalar(at)});
         return flow_map(f);
@@ -183,8 +184,13 @@ std::optional<std::string> describe_veths(const NetState& st, const PinnedMacs& 
             done.insert({peer->first->name, peer->second->ifindex});
             bool a_simple = false;
             bool b_simple = false;
-            const std::string a = end_value(ns, link, pinned, a_simple);
-            const std::string b = end_value(*peer->first, *peer->second, pinned, b_simple);
+            // `a` is the end created first, with `b` as its peer. In one namespace the kernel
+            // gives the peer the lower ifindex, which this loop meets first: `a` is the other.
+            const bool same_ns = peer->first == &ns;
+            const std::string a = same_ns ? end_value(ns, *peer->second, pinned, a_simple)
+                                          : end_value(ns, link, pinned, a_simple);
+            const std::string b = same_ns ? end_value(ns, link, pinned, b_simple)
+                                          : end_value(*peer->first, *peer->second, pinned, b_simple);
             if (a_simple && b_simple)
                 out += "  - " + yaml_scalar(a + " -- " + b) + "\n";
             else

@@ -85,7 +85,7 @@ void read_end_addresses(YamlSource& src, const YAML::Node& n, const std::vector<
     for (const auto& w : words) {
         auto addr = IfAddr::parse(w.text);
         if (addr)
-            end.addrs.push_back({*addr, src.loc(n, w.offset)});
+            end.addrs.push_back({*addr, std::nullopt, src.loc(n, w.offset)});
         else
             src.error(src.loc(n, w.offset), addr.error());
     }
@@ -167,11 +167,36 @@ std::optional<VethDecl> read_veth_map(YamlSource& src, const YAML::Node& n) {
 
 void read_addresses(YamlSource& src, const YAML::Node& n, std::string_view what, LinkDecl& link) {
     for (const auto& item : src.scalars(n, what)) {
-        auto addr = IfAddr::parse(item.Scalar());
-        if (addr)
-            link.addrs.push_back({*addr, src.loc(item)});
-        else
+        // "10.0.0.1/24", or "10.0.0.1/24 brd +|-|ADDRESS" as in `ip address add`.
+        const std::string& text = item.Scalar();
+        const auto space = text.find(' ');
+        auto addr = IfAddr::parse(text.substr(0, space));
+        if (!addr) {
             src.error(src.loc(item), addr.error());
+            continue;
+        }
+        AddrDecl decl{*addr, std::nullopt, src.loc(item)};
+        if (space != std::string::npos) {
+            const auto rest = text.find_first_not_of(' ', space);
+            const auto gap = text.find(' ', rest);
+            const auto value = gap == std::string::npos ? std::string::npos : text.find_first_not_of(' ', gap);
+            const std::string word = text.substr(rest, gap - rest);
+            if (word != "brd" && word != "broadcast") {
+                src.error(src.loc(item), fmt::format("unexpected '{}' after the address (only 'brd X' may follow)", word));
+                continue;
+            }
+            if (value == std::string::npos) {
+                src.error(src.loc(item), "'brd' needs a value: an address, '+' or '-'");
+                continue;
+            }
+            auto brd = parse_broadcast(text.substr(value), *addr);
+            if (!brd) {
+                src.error(src.loc(item), brd.error());
+                continue;
+            }
+            decl.broadcast = *brd;
+        }
+        link.addrs.push_back(decl);
     }
 }
 

@@ -72,10 +72,10 @@ std::string_view oper_state(const NetState& state, const Namespace& ns, const Li
 
 // The root qdisc: noop until the device is first opened; then noqueue for devices with
 // IFF_NO_QUEUE (lo, veth, dummy) and net.core.default_qdisc (pfifo_fast, the kernel's
-// default) for a tap. NetState does not record "was up", so a device that went down
-// again prints noop where the kernel still shows the attached qdisc.
+// default) for a tap. Closing the device keeps it; moving it to another namespace
+// (dev_shutdown) puts noop back.
 std::string_view qdisc(const Link& link) {
-    if (!link.admin_up) return "noop";
+    if (!link.qdisc_attached) return "noop";
     return link.kind == LinkKind::tap ? "pfifo_fast" : "noqueue";
 }
 
@@ -109,8 +109,8 @@ std::string link_block(const NetState& state, const Namespace& ns, const Link& l
 
 // print_addrinfo for one IPv4 address; the label is the device name.
 std::string inet_lines(const Link& link, const Address& a) {
-    return fmt::format("    inet {} scope {}{} {}\n       valid_lft forever preferred_lft forever\n", a.addr.str(),
-                       to_string(a.scope), a.secondary ? " secondary" : "", link.name);
+    return fmt::format("    inet {}{} scope {}{} {}\n       valid_lft forever preferred_lft forever\n", a.addr.str(),
+                       a.broadcast.is_zero() ? "" : " brd " + a.broadcast.str(), to_string(a.scope), a.secondary ? " secondary" : "", link.name);
 }
 
 std::string addr_block(const NetState& state, const Namespace& ns, const Link& link) {

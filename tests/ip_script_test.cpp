@@ -148,8 +148,14 @@ TEST_CASE("ip addr add and del", "[ip_script]") {
     CHECK(as<AddrAdd>("ip -n ns0 addr add 10.0.0.1/24 dev tap0") == a);
     CHECK(as<AddrAdd>("ip -n ns0 address add dev tap0 10.0.0.1/24") == a);
     CHECK(as<AddrAdd>("ip -n ns0 a a local 10.0.0.1/24 dev tap0") == a);
-    CHECK(as<AddrAdd>("ip -n ns0 addr add 10.0.0.1/24 brd + dev tap0") == a);
-    CHECK(as<AddrAdd>("ip -n ns0 addr add 10.0.0.1/24 broadcast + dev tap0 scope global") == a);
+    AddrAdd b = a;
+    b.broadcast = Ipv4(10, 0, 0, 255);
+    CHECK(as<AddrAdd>("ip -n ns0 addr add 10.0.0.1/24 brd + dev tap0") == b);
+    CHECK(as<AddrAdd>("ip -n ns0 addr add 10.0.0.1/24 broadcast + dev tap0 scope global") == b);
+    CHECK(as<AddrAdd>("ip -n ns0 addr add brd 10.0.0.255 10.0.0.1/24 dev tap0") == b);
+    CHECK(as<AddrAdd>("ip -n ns0 addr add 10.0.0.1/24 brd - dev tap0").broadcast == Ipv4(10, 0, 0, 0));
+    CHECK(as<AddrAdd>("ip -n ns0 addr add 10.0.0.1/31 brd + dev tap0").broadcast == std::nullopt);
+    CHECK(as<AddrAdd>("ip -n ns0 addr add 10.0.0.1/30 brd + dev tap0").broadcast == Ipv4(10, 0, 0, 3));
     CHECK(as<AddrAdd>("ip addr add 127.0.0.2/8 dev lo scope host").addr == IfAddr(Ipv4(127, 0, 0, 2), 8));
     CHECK(as<AddrAdd>("ip addr add 10.0.0.9 dev x").addr == IfAddr(Ipv4(10, 0, 0, 9), 32));
     CHECK(as<AddrDel>("ip -n ns0 addr del 10.0.0.1/24 dev tap0") == AddrDel{"ns0", "tap0", a.addr});
@@ -354,8 +360,9 @@ TEST_CASE("errors: missing parts", "[ip_script]") {
           "t.sh:1:13: 'ip address del' needs the prefix length (e.g. 10.0.0.1/24)");
     CHECK(error_of("ip addr add 10.0.0.1/24 dev x scope link\n") ==
           "t.sh:1:37: 'scope link' is not supported for 10.0.0.1/24 (only its default, 'global')");
-    CHECK(error_of("ip addr add 10.0.0.1/24 dev x brd 10.0.0.255\n") ==
-          "t.sh:1:35: only 'brd +' is supported in 'ip address add', got '10.0.0.255'");
+    CHECK(error_of("ip addr add 10.0.0.1/24 dev x brd 10.0.0.256\n") ==
+          "t.sh:1:35: invalid broadcast '10.0.0.256' (an IPv4 address, '+' or '-')");
+    CHECK(error_of("ip addr add 10.0.0.1/24 dev x brd + brd -\n") == "t.sh:1:41: 'brd' given twice");
     CHECK(error_of("ip route add via 10.0.0.1\n") ==
           "t.sh:1:10: the route needs a destination (a prefix or 'default')");
     CHECK(error_of("ip tuntap add dev tap0\n") == "t.sh:1:11: 'ip tuntap add' needs 'mode tap'");

@@ -138,3 +138,35 @@ ip netns exec r sysctl -w net.ipv4.neigh.default.mcast_solicit=300
 ip netns exec r sysctl -w net.ipv4.conf.lo.rp_filter=abc
 )");
 }
+
+TEST_CASE("kernel: broadcast addresses and the local routes they add and take away", "[kernel][netstate]") {
+    run_scenario(R"(
+ip netns add a
+ip -n a link add v0 type veth peer name v1
+ip -n a link set v0 up
+ip -n a addr add 10.0.0.1/24 brd + dev v0
+ip -n a addr add 10.0.0.9/24 brd + dev v0
+ip -n a addr add 10.1.0.1/24 brd 10.1.0.7 dev v0
+ip -n a addr add 10.2.0.1/24 brd - dev v0
+ip -n a addr add 10.3.0.1/30 brd 255.255.255.255 dev v0
+ip -n a addr add 10.4.0.1/24 brd 10.9.9.9 dev v0
+ip -n a addr del 10.4.0.1/24 dev v0
+ip netns add b
+ip -n b link add d0 type veth peer name d1
+ip -n b addr add 10.1.0.1/24 brd 10.1.0.7 dev d0
+ip -n b addr add 10.5.0.1/24 brd 10.1.0.7 dev d0
+ip -n b addr add 10.6.0.1/24 brd 10.6.0.200 dev d0
+ip -n b link set d0 up
+ip -n b link set d1 up
+ip -n b addr add 10.6.0.2/24 brd 10.6.0.100 dev d0
+ip -n b addr del 10.1.0.1/24 dev d0
+ip -n b addr del 10.6.0.2/24 dev d0
+ip netns add c
+ip -n c link add d0 type veth peer name d1
+ip -n c link set d0 up
+ip -n c link set d1 up
+ip -n c addr add 10.7.0.1/24 brd 10.7.0.255 dev d0
+ip -n c addr add 10.7.1.1/24 brd 10.7.0.255 dev d0
+ip -n c addr del 10.7.0.1/24 dev d0
+)");
+}

@@ -230,20 +230,32 @@ TEST_CASE("kernel: operstate of a veth whose remote peer is down", "[kernel][pri
 }
 
 // Where NetState and the kernel part (model/, not the printers): kept as a record that
-// turns green when the model learns these. [!mayfail]: reported, never failing the run.
+// Details the model once got wrong:
 //  - veth_newlink registers the peer first: in one namespace the peer gets the lower ifindex;
 //  - a peer given by `peer name P` without mtu gets 1500, not the first end's mtu;
-//  - a device that was up keeps its qdisc (noqueue, pfifo_fast) after going down.
-TEST_CASE("kernel: known model gaps seen through ip link", "[kernel][printer][!mayfail]") {
+//  - a device that was up keeps its qdisc (noqueue, pfifo_fast) after going down, and
+//    loses it (noop) when it moves to another namespace;
+//  - `brd +`, `brd -` and `brd ADDRESS` show as "brd X" in `ip addr`.
+TEST_CASE("kernel: ifindex order, peer mtu, qdisc after down, broadcast addresses", "[kernel][printer]") {
     run_scenario(R"(
 ip netns add a
+ip netns add b
 ip -n a link add v2 type veth peer name v3
 ip -n a link add w0 mtu 9000 type veth peer name w1
+ip -n a link add x0 type veth peer name x1 netns b
 ip -n a tuntap add dev tap0 mode tap
 ip -n a link set tap0 up
 ip -n a link set tap0 down
 ip -n a link set v2 up
 ip -n a link set v2 down
+ip -n a link set x0 up
+ip -n a link set x0 netns b
+ip -n a addr add 10.0.0.1/24 brd + dev v3
+ip -n a addr add 10.0.0.9/24 brd + dev v3
+ip -n a addr add 10.1.0.1/24 brd 10.1.0.7 dev v3
+ip -n a addr add 10.2.0.1/24 brd - dev v3
+ip -n a addr add 10.3.0.1/31 brd + dev w0
+ip -n a addr add 10.4.0.1/30 broadcast 255.255.255.255 dev w0
 )",
                  true);
 }

@@ -300,3 +300,13 @@ TEST_CASE("random mutations of the examples never crash the reader", "[yaml]") {
         }
     }
 }
+
+TEST_CASE("errors: broadcast addresses", "[yaml]") {
+    const std::string head = "namespaces:\n  a:\n    links:\n      d0: {kind: dummy, addresses: [";
+    CHECK(errors_of(head + "10.0.0.1/24 brd]}\n") == "4:37: 'brd' needs a value: an address, '+' or '-'\n");
+    CHECK(errors_of(head + "10.0.0.1/24 peer 10.0.0.2]}\n") ==
+          "4:37: unexpected 'peer' after the address (only 'brd X' may follow)\n");
+    CHECK(errors_of(head + "10.0.0.1/24 brd 10.0.0.256]}\n") ==
+          "4:37: invalid broadcast '10.0.0.256' (an IPv4 address, '+' or '-')\n");
+    CHECK(errors_of(head + "10.0.0.1/24 brd +]}\n").empty());
+}

@@ -256,3 +256,25 @@ TEST_CASE("an empty topology is written as no namespaces", "[yaml]") {
     CHECK(write_yaml_topology(Topology{}) == "namespaces: {}\n");
     CHECK(from_yaml("namespaces: {}\n").edits.empty());
 }
+
+TEST_CASE("broadcast addresses: written as 'brd X', read back, the same state", "[yaml]") {
+    const Topology t = script("ip netns add a\nip netns add b\n"
+                              "ip -n a link add v0 type veth peer name v1 netns b\n"
+                              "ip -n a addr add 10.0.0.1/24 brd + dev v0\n"
+                              "ip -n a addr add 10.1.0.1/24 dev v0\n"
+                              "ip -n b addr add 10.0.0.2/24 dev v1\n"
+                              "ip -n a link set v0 up\nip -n b link set v1 up\n");
+    const std::string out = stable_write(t);
+    CHECK(out == "namespaces:\n"
+                 "  a: {}\n"
+                 "  b: {}\n"
+                 "veths:\n"
+                 "  - a: {end: a:v0, addresses: [10.0.0.1/24 brd 10.0.0.255, 10.1.0.1/24]}\n"
+                 "    b: b:v1 10.0.0.2/24\n");
+    CHECK(same(from_yaml(out), t));
+    CHECK(same(from_yaml("namespaces: {a: {}, b: {}}\n"
+                         "veths:\n"
+                         "  - a: {end: a:v0, addresses: [10.0.0.1/24 brd +, 10.1.0.1/24]}\n"
+                         "    b: b:v1 10.0.0.2/24\n"),
+               t));
+}
