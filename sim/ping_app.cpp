@@ -4,6 +4,8 @@
 #include <cmath>
 #include <memory>
 
+#include <fmt/format.h>
+
 namespace vethlab::sim {
 namespace {
 
@@ -40,11 +42,21 @@ PingRun run_ping(Kernel& kernel, const Ping& p, const NetState& state) {
     auto s = std::make_shared<Session>();
     s->run.dst = p.dst;
     s->run.quiet = p.quiet;
+    // -I takes a source address (bind) or a device (SO_BINDTODEVICE).
     int oif = 0;
+    std::optional<Ipv4> bound_src;
     if (p.iface) {
         const Namespace* n = state.ns(p.ns);
-        const Link* l = n ? n->link(*p.iface) : nullptr;
-        oif = l ? l->ifindex : 0;
+        if (auto a = Ipv4::parse(*p.iface)) {
+            if (!n || !n->has_local_address(*a)) {
+                s->run.fatal = "ping: bind: Cannot assign requested address";
+                return s->run;
+            }
+            bound_src = *a;
+        } else {
+            const Link* l = n ? n->link(*p.iface) : nullptr;
+            oif = l ? l->ifindex : 0;
+        }
     }
     auto route = kernel.route_output(p.ns, p.dst, oif);
     if (!route) {
@@ -54,6 +66,8 @@ PingRun run_ping(Kernel& kernel, const Ping& p, const NetState& state) {
                            : "ping: connect: " + route.error();
         return s->run;
     }
+    if (bound_src) route.value().src = *bound_src;
+    if (p.iface) s->run.from = fmt::format("from {} {}: ", route->src.str(), bound_src ? "" : *p.iface);
     s->count = p.count.value_or(p.deadline ? int(*p.deadline / p.interval) + 1 : kPingDefaultCount);
     const uint16_t id = next_id++;
     s->start = kernel.now();

@@ -111,7 +111,7 @@ std::string summary(const PingRun& run, const Tally& t) {
 
 std::string format_ping(const PingRun& run) {
     if (run.fatal) return *run.fatal + "\n";
-    std::string out = fmt::format("PING {0} ({0}) 56(84) bytes of data.\n", run.dst.str());
+    std::string out = fmt::format("PING {0} ({0}) {1}56(84) bytes of data.\n", run.dst.str(), run.from);
     Tally t;
     std::set<int> seen;
     for (const auto& ev : run.events) {

@@ -31,6 +31,7 @@ struct PingRun {
     double elapsed_ms = 0;    // "time Tms" of the summary
     int max_outstanding = 0;  // "pipe K" when > 1
     bool quiet = false;       // -q
+    std::string from;         // "from SRC DEV: " in the first line, with -I
     // A fatal error before anything was sent, e.g. "ping: connect: Network is unreachable".
     std::optional<std::string> fatal;
 };

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "kernel_lab.hpp"
+#include "sim_support.hpp"
 #include "model/ip_script.hpp"
 #include "model/ip_writer.hpp"
 #include "model/netstate.hpp"
@@ -377,5 +378,16 @@ TEST_CASE("kernel: ping output event by event", "[kernel][printer]") {
         sim::PingRun run{.dst = Ipv4(192, 168, 7, 7)};
         run.fatal = "ping: connect: Network is unreachable";
         check_ping(run, real_ping(lab, "a", "-c 3 -i 0.2 -W 1 192.168.7.7"));
+    }
+    SECTION("-I ADDRESS and -I DEVICE name the source in the first line; a foreign -I fails bind") {
+        build(lab, st, std::string(kPingPair) + "ip -n a addr add 10.0.0.5/24 dev veth0\n");
+        for (const char* args : {"-c 2 -i 0.2 -I 10.0.0.5 10.0.0.2", "-c 2 -i 0.2 -I veth0 10.0.0.2",
+                                 "-c 2 -i 0.2 -I 10.0.0.77 10.0.0.2"}) {
+            INFO(args);
+            sim::Kernel k(st);
+            const sim::PingRun run = testing::sim_ping(k, st, "a", args);
+            check_ping(run, real_ping(lab, "a", args));
+            CHECK(testing::outcome(run) == testing::outcome_of_output(real_ping(lab, "a", args).out));
+        }
     }
 }

@@ -86,6 +86,29 @@ std::vector<Scenario> make() {
                  "ip -n b route add 10.1.0.0/24 dev bx\n"
                  "ip netns exec b sysctl -w net.ipv4.conf.all.rp_filter=1\n",
                  {{"a", "-c 2 -i 0.2 -W 1 10.2.0.1"}}});
+    // b answers over a second link to r: the way back differs from the way in.
+    const std::string asymmetric = std::string(kLine) + "ip netns exec r sysctl -w net.ipv4.ip_forward=1\n"
+                                   "ip -n b link add br1 type veth peer name rb1 netns r\n"
+                                   "ip -n b addr add 10.3.0.1/24 dev br1\nip -n r addr add 10.3.0.254/24 dev rb1\n"
+                                   "ip -n b link set br1 up\nip -n r link set rb1 up\n"
+                                   "ip -n b route add 10.1.0.0/24 via 10.3.0.254\n";
+    s.push_back({"rp_filter loose accepts a packet whose way back is another device",
+                 asymmetric + "ip netns exec b sysctl -w net.ipv4.conf.all.rp_filter=2\n",
+                 {{"a", "-c 2 -i 0.2 -W 1 10.2.0.1"}}});
+    s.push_back({"rp_filter strict on the device only (max of all and the device)",
+                 asymmetric + "ip netns exec b sysctl -w net.ipv4.conf.br0.rp_filter=1\n",
+                 {{"a", "-c 2 -i 0.2 -W 1 10.2.0.1"}}});
+    const std::string weak = std::string(kLine) + "ip -n a route add 10.2.0.254/32 dev ar0\n";
+    s.push_back({"arp_ignore=1 on the router's near device: its far address no longer answers ARP",
+                 weak + "ip netns exec r sysctl -w net.ipv4.conf.ra0.arp_ignore=1\n",
+                 {{"a", "-c 2 -i 0.5 10.2.0.254"}, {"a", "-c 1 10.1.0.254"}}});
+    s.push_back({"arp_ignore=2: the sender must be in the target's subnet",
+                 std::string(kLine) + "ip -n a addr add 10.9.0.1/32 dev ar0\n"
+                 "ip netns exec r sysctl -w net.ipv4.conf.all.arp_ignore=2\n",
+                 {{"a", "-c 2 -i 0.5 -I 10.9.0.1 10.1.0.254"}, {"a", "-c 1 10.1.0.254"}}});
+    s.push_back({"arp_ignore=8: no ARP answers at all",
+                 std::string(kLine) + "ip netns exec r sysctl -w net.ipv4.conf.all.arp_ignore=8\n",
+                 {{"a", "-c 2 -i 0.5 10.1.0.254"}}});
     return s;
 }
 
