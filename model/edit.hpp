@@ -111,6 +111,13 @@ struct Ping {
     bool operator==(const Ping&) const = default;
 };
 
+// sleep N: time passes (neighbour entries age, timers fire) before the next command.
+struct Sleep {
+    std::string ns;
+    double seconds = 0;
+    bool operator==(const Sleep&) const = default;
+};
+
 enum class ShowWhat : uint8_t { route_n, ip_route, ip_addr, ip_link, ip_neigh };
 std::string_view to_string(ShowWhat w);
 
@@ -124,14 +131,16 @@ struct Show {
 };
 
 using EditOp = std::variant<NetnsAdd, NetnsDel, LinkAdd, LinkDel, LinkSet, AddrAdd, AddrDel, RouteEdit,
-                            SysctlSet, Ping, Show>;
+                            SysctlSet, Ping, Show, Sleep>;
 
 struct Edit {
     EditOp op;
     SourceLoc loc;     // where the command starts
     std::string text;  // the command as written (one logical line), for messages
 
-    bool is_observation() const { return std::holds_alternative<Ping>(op) || std::holds_alternative<Show>(op); }
+    bool is_observation() const {
+        return std::holds_alternative<Ping>(op) || std::holds_alternative<Show>(op) || std::holds_alternative<Sleep>(op);
+    }
 };
 
 // The namespace an edit runs in ("" = initial); for NetnsAdd/Del the initial one.

@@ -90,6 +90,8 @@ void parse_program(Cursor& c, const Ctx& ctx) {
         parse_route_n(c, ctx, w);
     else if (w.text == "sysctl")
         parse_sysctl(c, ctx, w);
+    else if (w.text == "sleep")
+        parse_sleep(c, ctx, w);
     else
         c.error(w, fmt::format("unknown command '{}'", show(w.text)));
 }
@@ -155,7 +157,7 @@ void check_or_true(const shell::Command& cmd, const std::vector<EditOp>& ops, co
                    Diagnostics& errors) {
     if (!cmd.or_true) return;
     const bool observations = !ops.empty() && std::all_of(ops.begin(), ops.end(), [](const EditOp& op) {
-        return std::holds_alternative<Ping>(op) || std::holds_alternative<Show>(op);
+        return std::holds_alternative<Ping>(op) || std::holds_alternative<Show>(op) || std::holds_alternative<Sleep>(op);
     });
     if (!observations)
         errors.push_back(Diagnostic{loc.at(cmd.or_at),

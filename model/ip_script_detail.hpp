@@ -90,6 +90,7 @@ void parse_route(Cursor& c, const Ctx& ctx, const Word& object);     // ip_scrip
 void parse_ping(Cursor& c, const Ctx& ctx, const Word& program);     // ip_script_tools.cpp
 void parse_route_n(Cursor& c, const Ctx& ctx, const Word& program);
 void parse_sysctl(Cursor& c, const Ctx& ctx, const Word& program);
+void parse_sleep(Cursor& c, const Ctx& ctx, const Word& program);   // ip_script_tools.cpp
 // `echo VALUE > /proc/sys/...`: the words after echo and the redirection.
 void parse_echo(Cursor& c, const Ctx& ctx, const Word& redirect_op, const Word& target);
 

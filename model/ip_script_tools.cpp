@@ -1,6 +1,8 @@
 // The commands beside ip: iputils ping, net-tools `route -n`, procps sysctl, and
 // `echo VALUE > /proc/sys/...`.
 #include <climits>
+#include <cmath>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -150,6 +152,36 @@ void parse_sysctl(Cursor& c, const Ctx& ctx, const Word& program) {
         any = true;
     }
     if (!any) c.error(program, "'sysctl' needs 'key=value'");
+}
+
+// coreutils sleep: NUMBER[smhd], the sum of several; at most a day in a script.
+void parse_sleep(Cursor& c, const Ctx& ctx, const Word& program) {
+    double total = 0;
+    bool any = false;
+    while (!c.done()) {
+        const Word& w = c.take();
+        const std::string& t = w.text;
+        double unit = 1;
+        std::string number = t;
+        if (!t.empty() && std::string_view("smhd").find(t.back()) != std::string_view::npos) {
+            unit = t.back() == 'm' ? 60 : t.back() == 'h' ? 3600 : t.back() == 'd' ? 86400 : 1;
+            number.pop_back();
+        }
+        size_t used = 0;
+        double v = -1;
+        try {
+            v = number.empty() || number[0] == '-' || number[0] == '+' ? -1 : std::stod(number, &used);
+        } catch (const std::exception&) {
+            v = -1;
+        }
+        if (v < 0 || used != number.size() || !std::isfinite(v))
+            return c.error(w, fmt::format("invalid time interval '{}' for 'sleep'", show(t)));
+        total += v * unit;
+        any = true;
+    }
+    if (!any) return c.error(program, "'sleep' needs a time (seconds, e.g. 'sleep 2')");
+    if (total > 86400) return c.error(program, "'sleep' longer than a day is not supported");
+    ctx.out->push_back(Sleep{ctx.ns, total});
 }
 
 void parse_echo(Cursor& c, const Ctx& ctx, const Word& redirect_op, const Word& target) {

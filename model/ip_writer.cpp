@@ -104,6 +104,8 @@ std::string format(const Ping& p) {
     return out + " " + p.dst.str();
 }
 
+std::string format(const Sleep& s) { return exec_in(s.ns) + fmt::format("sleep {}", s.seconds); }
+
 std::string format(const Show& s) {
     const std::string dev = s.dev ? " dev " + q(*s.dev) : "";
     switch (s.what) {

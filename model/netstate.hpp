@@ -120,6 +120,7 @@ private:
     std::optional<std::string> apply_op(const SysctlSet& e);
     std::optional<std::string> apply_op(const Ping& e);
     std::optional<std::string> apply_op(const Show& e);
+    std::optional<std::string> apply_op(const Sleep& e);
 
     Namespace* find_ns(std::string_view name);
     std::optional<std::string> need_ns(std::string_view name) const;  // the ip error if missing

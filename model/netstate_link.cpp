@@ -15,7 +15,7 @@ std::optional<std::string> check_mtu(const Link& link, uint32_t mtu) {
 }
 
 // The other end of a veth pair: its name (the kernel's veth%d if none given), mtu, mac.
-std::optional<std::string> make_peer(const LinkAdd& e, const Link& link, const Namespace& there, bool same_ns,
+std::optional<std::string> make_peer(const LinkAdd& e, const Namespace& there, bool same_ns,
                                      Link& peer) {
     peer.kind = LinkKind::veth;
     peer.name = e.peer;
@@ -57,7 +57,7 @@ std::optional<std::string> NetState::apply_op(const LinkAdd& e) {
         return std::nullopt;
     }
     Link peer;
-    if (auto err = make_peer(e, link, *peer_home, home == peer_home, peer)) return err;
+    if (auto err = make_peer(e, *peer_home, home == peer_home, peer)) return err;
 
     // veth_newlink registers the peer first, so in one namespace it gets the lower ifindex.
     // Both ends may land in one namespace: look them up again after both inserts.

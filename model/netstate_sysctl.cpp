@@ -23,7 +23,7 @@ constexpr Knob kConfKnobs[] = {
 };
 constexpr Knob kNeighKnobs[] = {
     {"mcast_solicit", 3}, {"ucast_solicit", 3}, {"app_solicit", 0}, {"retrans_time_ms", 1000},
-    {"base_reachable_time_ms", 30000},
+    {"base_reachable_time_ms", 30000}, {"delay_first_probe_time", 5},
 };
 constexpr Knob kNetKnobs[] = {
     {"ip_forward", 0}, {"icmp_echo_ignore_all", 0}, {"icmp_echo_ignore_broadcasts", 1},
@@ -138,6 +138,8 @@ std::optional<std::string> NetState::apply_op(const Ping& e) {
         return fmt::format("ping: SO_BINDTODEVICE {}: No such device", *e.iface);
     return std::nullopt;
 }
+
+std::optional<std::string> NetState::apply_op(const Sleep& e) { return need_ns(e.ns); }
 
 std::optional<std::string> NetState::apply_op(const Show& e) {
     if (auto err = need_ns(e.ns)) return err;

@@ -58,13 +58,18 @@ private:
         Mac mac;
         int probes = 0;
         uint64_t timer = 0;  // generation: a timer fires only if still current
+        Time confirmed = 0;  // last proof of reachability (an ARP reply to us)
+        Time used = 0;       // last packet sent through it while not REACHABLE
         std::vector<Ipv4Packet> queue;
     };
     // The sysctls the data path reads, per device: max(all, dev) where the kernel does.
     struct DevConf {
         int rp_filter = 0, accept_local = 0, arp_ignore = 0, arp_announce = 0, forwarding = 0;
-        int ignore_linkdown = 0, mcast_solicit = 3;
+        int ignore_linkdown = 0, mcast_solicit = 3, ucast_solicit = 3;
         Time retrans = kSecond;
+        // The kernel draws reachable_time at random in [base/2, 3*base/2); the twin takes base.
+        Time reachable = 30 * kSecond;
+        Time delay_probe = 5 * kSecond;
     };
     // A namespace as the data path sees it: interned to a small id, so events and
     // tables carry an int, not a name.
@@ -89,7 +94,10 @@ private:
     // Neighbours and ARP
     void neigh_output(int ns, int ifindex, Ipv4 nexthop, Ipv4Packet pkt);
     void neigh_timer(int ns, uint64_t key, uint64_t generation);
-    void arp_solicit(int ns, const Link& dev, Ipv4 target, const Ipv4Packet* trigger);
+    void neigh_arm(int ns, uint64_t key, Neighbour& e, Time when);
+    void neigh_probe(int ns, uint64_t key, Neighbour& e, const Link& dev);
+    Neighbour& neigh_entry(int ns, uint64_t key, const Link& dev);
+    void arp_solicit(int ns, const Link& dev, Ipv4 target, const Ipv4Packet* trigger, Mac to = kBroadcastMac);
     void arp_rcv(int ns, const Link& dev, const Arp& arp);
     void neigh_update(int ns, int ifindex, Ipv4 ip, Mac mac, NudState state);
     // IPv4 and ICMP

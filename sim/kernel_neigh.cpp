@@ -38,23 +38,49 @@ void Kernel::rx(int ns, int ifindex, const Frame& frame) {
     else ip_rcv(ns, *dev, std::get<Ipv4Packet>(frame.payload));
 }
 
+// neigh_alloc: a new entry was never confirmed (confirmed lies two base times back).
+Kernel::Neighbour& Kernel::neigh_entry(int ns, uint64_t key, const Link& dev) {
+    auto [it, added] = rt(ns).neigh.try_emplace(key);
+    if (added) {
+        it->second.used = now();
+        it->second.confirmed = now() - 2 * conf(ns, dev).reachable;
+    }
+    return it->second;
+}
+
+void Kernel::neigh_arm(int ns, uint64_t key, Neighbour& e, Time when) {
+    e.timer = ++timer_generation_;
+    const uint64_t gen = e.timer;
+    q_.at(when, [this, ns, key, gen] { neigh_timer(ns, key, gen); });
+}
+
+// neigh_output / neigh_resolve_output / __neigh_event_send: REACHABLE sends at once (the
+// cached header; `used` is not touched); STALE sends and starts the DELAY timer; a new or
+// FAILED entry queues the packet and starts resolving.
 void Kernel::neigh_output(int ns, int ifindex, Ipv4 nexthop, Ipv4Packet pkt) {
     const Namespace* n = nsp(ns);
     const Link* dev = n ? n->link(ifindex) : nullptr;
     if (!dev) return;
-    auto& table = rt(ns).neigh;
     const uint64_t key = neigh_key(ifindex, nexthop);
-    Neighbour& e = table[key];
+    Neighbour& e = neigh_entry(ns, key, *dev);
     switch (e.state) {
         case NudState::reachable:
+        case NudState::permanent:
+            xmit(ns, ifindex, Frame{dev->mac, e.mac, std::move(pkt)});
+            return;
         case NudState::stale:
+            e.state = NudState::delay;
+            neigh_arm(ns, key, e, now() + conf(ns, *dev).delay_probe);
+            trace(fmt::format("{}: neighbour {} on {} was STALE: used again, DELAY", name(ns), nexthop.str(), dev->name));
+            [[fallthrough]];
         case NudState::delay:
         case NudState::probe:
-        case NudState::permanent:
+            e.used = now();
             xmit(ns, ifindex, Frame{dev->mac, e.mac, std::move(pkt)});
             return;
         case NudState::incomplete:
             if (e.probes > 0) {  // resolution in progress: wait in the queue
+                e.used = now();
                 e.queue.push_back(std::move(pkt));
                 return;
             }
@@ -62,16 +88,27 @@ void Kernel::neigh_output(int ns, int ifindex, Ipv4 nexthop, Ipv4Packet pkt) {
         default: break;
     }
     // A new or FAILED entry starts resolving: first probe now, then every retrans_time.
-    e = Neighbour{};
     e.state = NudState::incomplete;
+    e.used = now();
+    e.queue.clear();
     e.queue.push_back(std::move(pkt));
-    e.timer = ++timer_generation_;
-    const uint64_t gen = e.timer;
     e.probes = 1;
-    arp_solicit(ns, *dev, nexthop, &e.queue.front());
-    q_.after(conf(ns, *dev).retrans, [this, ns, key, gen] { neigh_timer(ns, key, gen); });
+    neigh_arm(ns, key, e, now() + conf(ns, *dev).retrans);
+    arp_solicit(ns, *dev, nexthop, &e.queue.back());
 }
 
+// PROBE: unicast to the cached address, ucast_solicit times, retrans_time apart. Each probe
+// counts as a use: on the kernel (6.18) an entry whose probes are answered goes on cycling
+// REACHABLE -> DELAY -> PROBE whenever reachable_time is shorter than delay_first_probe_time.
+void Kernel::neigh_probe(int ns, uint64_t key, Neighbour& e, const Link& dev) {
+    const Ipv4 ip(uint32_t(key & 0xffffffffu));
+    ++e.probes;
+    e.used = now();
+    neigh_arm(ns, key, e, now() + conf(ns, dev).retrans);
+    arp_solicit(ns, dev, ip, nullptr, e.mac);
+}
+
+// neigh_timer_handler.
 void Kernel::neigh_timer(int ns, uint64_t key, uint64_t generation) {
     auto it = rt(ns).neigh.find(key);
     if (it == rt(ns).neigh.end() || it->second.timer != generation) return;
@@ -81,11 +118,41 @@ void Kernel::neigh_timer(int ns, uint64_t key, uint64_t generation) {
     const Namespace* n = nsp(ns);
     const Link* dev = n ? n->link(ifindex) : nullptr;
     if (!dev) return;
-    if (e.probes < conf(ns, *dev).mcast_solicit) {
-        ++e.probes;
-        arp_solicit(ns, *dev, ip, e.queue.empty() ? nullptr : &e.queue.front());
-        q_.after(conf(ns, *dev).retrans, [this, ns, key, generation] { neigh_timer(ns, key, generation); });
-        return;
+    const DevConf& c = conf(ns, *dev);
+    switch (e.state) {
+        case NudState::reachable:
+            if (now() < e.confirmed + c.reachable) return neigh_arm(ns, key, e, e.confirmed + c.reachable);
+            if (now() <= e.used + c.delay_probe) {
+                e.state = NudState::delay;
+                trace(fmt::format("{}: neighbour {} on {} not confirmed for {} ms but used lately: DELAY", name(ns),
+                                  ip.str(), dev->name, c.reachable / kMillisecond));
+                return neigh_arm(ns, key, e, now() + c.delay_probe);
+            }
+            e.state = NudState::stale;
+            trace(fmt::format("{}: neighbour {} on {} not confirmed for {} ms: STALE", name(ns), ip.str(), dev->name,
+                              c.reachable / kMillisecond));
+            return;
+        case NudState::delay:
+            if (now() <= e.confirmed + c.delay_probe) {
+                e.state = NudState::reachable;
+                return neigh_arm(ns, key, e, e.confirmed + c.reachable);
+            }
+            e.state = NudState::probe;
+            e.probes = 0;
+            trace(fmt::format("{}: neighbour {} on {}: DELAY over, PROBE (unicast ARP)", name(ns), ip.str(), dev->name));
+            [[fallthrough]];
+        case NudState::probe:
+            if (e.probes < c.ucast_solicit) return neigh_probe(ns, key, e, *dev);
+            break;
+        case NudState::incomplete:
+            if (e.probes < c.mcast_solicit) {
+                ++e.probes;
+                neigh_arm(ns, key, e, now() + c.retrans);
+                arp_solicit(ns, *dev, ip, e.queue.empty() ? nullptr : &e.queue.back());
+                return;
+            }
+            break;
+        default: return;
     }
     e.state = NudState::failed;
     trace(fmt::format("{}: ARP for {} on {} failed after {} probes{}", name(ns), ip.str(), dev->name, e.probes,
@@ -95,14 +162,14 @@ void Kernel::neigh_timer(int ns, uint64_t key, uint64_t generation) {
     for (const auto& pkt : queued) icmp_send(ns, pkt, IcmpType::dest_unreach, uint8_t(UnreachCode::host));
 }
 
-void Kernel::arp_solicit(int ns, const Link& dev, Ipv4 target, const Ipv4Packet* trigger) {
+void Kernel::arp_solicit(int ns, const Link& dev, Ipv4 target, const Ipv4Packet* trigger, Mac to) {
     const Namespace* n = nsp(ns);
     // arp_announce 0: the triggering packet's source if it is ours, else the device's.
     Ipv4 sender;
     if (trigger && conf(ns, dev).arp_announce == 0 && n->has_local_address(trigger->src)) sender = trigger->src;
     else sender = select_source(*n, dev, target, RouteScope::link);
     trace(fmt::format("{}: ARP who-has {} tell {} on {}", name(ns), target.str(), sender.str(), dev.name));
-    xmit(ns, dev.ifindex, Frame{dev.mac, kBroadcastMac, Arp{true, dev.mac, sender, Mac(), target}});
+    xmit(ns, dev.ifindex, Frame{dev.mac, to, Arp{true, dev.mac, sender, Mac(), target}});
 }
 
 void Kernel::arp_rcv(int ns, const Link& dev, const Arp& arp) {
@@ -134,13 +201,25 @@ void Kernel::arp_rcv(int ns, const Link& dev, const Arp& arp) {
     if (table.count(neigh_key(dev.ifindex, arp.spa))) neigh_update(ns, dev.ifindex, arp.spa, arp.sha, NudState::reachable);
 }
 
+// __neigh_update: a STALE report of the binding already held changes nothing; REACHABLE
+// confirms; queued packets leave once the entry is valid.
 void Kernel::neigh_update(int ns, int ifindex, Ipv4 ip, Mac mac, NudState state) {
-    Neighbour& e = rt(ns).neigh[neigh_key(ifindex, ip)];
-    if (state == NudState::stale && e.state == NudState::reachable && e.mac == mac) return;
+    const Namespace* n = nsp(ns);
+    const Link* dev = n ? n->link(ifindex) : nullptr;
+    if (!dev) return;
+    const uint64_t key = neigh_key(ifindex, ip);
+    Neighbour& e = neigh_entry(ns, key, *dev);
+    const bool valid = e.state != NudState::incomplete && e.state != NudState::failed;
+    if (state == NudState::stale && valid && e.mac == mac) return;
     e.state = state;
     e.mac = mac;
     e.probes = 0;
-    e.timer = ++timer_generation_;
+    if (state == NudState::reachable) {
+        e.confirmed = now();
+        neigh_arm(ns, key, e, now() + conf(ns, *dev).reachable);
+    } else {
+        e.timer = ++timer_generation_;  // STALE has no timer
+    }
     std::vector<Ipv4Packet> queued = std::move(e.queue);
     e.queue.clear();
     for (auto& pkt : queued) neigh_output(ns, ifindex, ip, std::move(pkt));

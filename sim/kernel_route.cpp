@@ -77,6 +77,9 @@ const Kernel::DevConf& Kernel::conf(int id, const Link& dev) {
     c.ignore_linkdown = knob("ignore_routes_with_linkdown", true);
     c.mcast_solicit = knob("neigh.mcast_solicit", false);
     c.retrans = Time(knob("neigh.retrans_time_ms", false)) * kMillisecond;
+    c.ucast_solicit = knob("neigh.ucast_solicit", false);
+    c.reachable = Time(knob("neigh.base_reachable_time_ms", false)) * kMillisecond;
+    c.delay_probe = Time(knob("neigh.delay_first_probe_time", false)) * kSecond;
     return c;
 }
 

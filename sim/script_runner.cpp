@@ -1,5 +1,7 @@
 #include "sim/script_runner.hpp"
 
+#include <cmath>
+
 #include "model/ip_writer.hpp"
 #include "sim/link_printer.hpp"
 #include "sim/neigh_printer.hpp"
@@ -15,7 +17,7 @@ std::string ScriptRunner::observe(const Show& show) {
         case ShowWhat::ip_route: return format_ip_route(state_, ns, show.table.value_or(kTableMain));
         case ShowWhat::ip_addr: return format_ip_addr(state_, ns, show.brief, show.dev);
         case ShowWhat::ip_link: return format_ip_link(state_, ns, show.brief, show.dev);
-        case ShowWhat::ip_neigh: return format_ip_neigh(ns, kernel_.neighbours(show.ns));
+        case ShowWhat::ip_neigh: return format_ip_neigh(ns, kernel_.neighbours(show.ns), show.dev);
     }
     return "";
 }
@@ -34,6 +36,8 @@ StepResult ScriptRunner::run(const Edit& edit) {
         r.exit_code = ping_exit_code(run);
     } else if (const auto* show = std::get_if<Show>(&edit.op)) {
         r.output = observe(*show);
+    } else if (const auto* sleep = std::get_if<Sleep>(&edit.op)) {
+        kernel_.queue().run_until(kernel_.now() + Time(std::llround(sleep->seconds * double(kSecond))));
     } else {
         kernel_.after_config_change();
     }
@@ -47,7 +51,7 @@ std::string replay(const Topology& topo, bool all_commands) {
         StepResult r = runner.run(edit);
         if (!all_commands && !edit.is_observation() && !r.refused) continue;
         out += "$ " + (edit.text.empty() ? format_command(edit.op) : edit.text) + "\n" + r.output;
-        if (edit.is_observation()) out += "\n";
+        if (edit.is_observation() && !r.output.empty()) out += "\n";
     }
     return out;
 }

@@ -547,3 +547,14 @@ TEST_CASE("garbage input never crashes the reader", "[ip_script]") {
     CHECK(script(std::string(1, '\0')).errors.size() == 1);
     CHECK(script("\\").errors.size() == 1);
 }
+
+TEST_CASE("sleep: seconds, suffixes and sums; errors", "[ip_script]") {
+    CHECK(as<Sleep>("sleep 3") == Sleep{"", 3});
+    CHECK(as<Sleep>("sleep 0.5") == Sleep{"", 0.5});
+    CHECK(as<Sleep>("sleep 1m 2.5s") == Sleep{"", 62.5});
+    CHECK(as<Sleep>("ip netns exec a sleep 1") == Sleep{"a", 1});
+    CHECK(error_of("sleep\n") == "t.sh:1:1: 'sleep' needs a time (seconds, e.g. 'sleep 2')");
+    CHECK(error_of("sleep x\n") == "t.sh:1:7: invalid time interval 'x' for 'sleep'");
+    CHECK(error_of("sleep -1\n") == "t.sh:1:7: invalid time interval '-1' for 'sleep'");
+    CHECK(error_of("sleep 2d\n") == "t.sh:1:1: 'sleep' longer than a day is not supported");
+}

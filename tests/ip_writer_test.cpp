@@ -45,6 +45,8 @@ std::vector<EditOp> sample_edits() {
         AddrAdd{"ns0", "tap0", IfAddr(Ipv4(10, 0, 0, 1), 24)},
         AddrAdd{"", "lo", IfAddr(Ipv4(127, 0, 0, 2), 8)},
         AddrAdd{"n", "veth0", IfAddr(Ipv4(192, 168, 1, 7), 32)},
+        AddrAdd{"n", "veth0", IfAddr(Ipv4(10, 1, 0, 1), 24), Ipv4(10, 1, 0, 7)},
+        Sleep{"", 2}, Sleep{"ns0", 0.25},
         AddrDel{"ns0", "tap0", IfAddr(Ipv4(10, 0, 0, 1), 24)},
         SysctlSet{"", "net.ipv4.ip_forward", "1"},
         SysctlSet{"r", "net.ipv4.conf.all.rp_filter", "2"},

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <regex>
 #include <sstream>
 
 #include <catch2/catch.hpp>
@@ -131,6 +132,19 @@ void wait_for_kernel(const KernelLab& lab, const NetState& st) {
         run_shell("sleep 0.1");
     }
     // Still different after 4 s: the callers' own comparisons will show how.
+}
+
+std::string mask_macs(const std::string& text) {
+    static const std::regex mac("([0-9a-f]{2}:){5}[0-9a-f]{2}");
+    std::string out;
+    auto last = text.cbegin();
+    for (std::sregex_iterator it(text.begin(), text.end(), mac), end; it != end; ++it) {
+        const std::string m = it->str();
+        out.append(last, (*it)[0].first);
+        out += m == "00:00:00:00:00:00" || m == "ff:ff:ff:ff:ff:ff" ? m : "<mac>";
+        last = (*it)[0].second;
+    }
+    return out.append(last, text.cend());
 }
 
 }  // namespace vethlab::testing

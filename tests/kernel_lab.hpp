@@ -45,4 +45,7 @@ void apply_on_both(const KernelLab& lab, NetState& st, const Edit& edit);
 // what the model says, for at most 4 s (the callers' comparisons then show what differs).
 void wait_for_kernel(const KernelLab& lab, const NetState& st);
 
+// Kernel MACs are random: every MAC but the all-zero and broadcast ones becomes "<mac>".
+std::string mask_macs(const std::string& text);
+
 }  // namespace vethlab::testing

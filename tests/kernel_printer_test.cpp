@@ -33,20 +33,6 @@ std::string kernel_ip(const KernelLab& lab, const std::string& ns, const std::st
     return lab.unlocalize(r.out + r.err);
 }
 
-// Kernel MACs are random: replace every MAC but the all-zero and broadcast ones.
-std::string mask_macs(const std::string& text) {
-    static const std::regex mac("([0-9a-f]{2}:){5}[0-9a-f]{2}");
-    std::string out;
-    auto last = text.cbegin();
-    for (std::sregex_iterator it(text.begin(), text.end(), mac), end; it != end; ++it) {
-        const std::string m = it->str();
-        out.append(last, (*it)[0].first);
-        out += m == "00:00:00:00:00:00" || m == "ff:ff:ff:ff:ff:ff" ? m : "<mac>";
-        last = (*it)[0].second;
-    }
-    return out.append(last, text.cend());
-}
-
 struct View {
     std::string args;  // after `ip -n NS`
     bool brief;
@@ -111,7 +97,7 @@ void compare_views(const KernelLab& lab, const NetState& st, bool mask) {
             INFO("ip -n " << name << " " << v.args);
             std::string kernel = kernel_ip(lab, name, v.args);
             std::string model = model_view(st, ns, v);
-            CHECK((mask ? mask_macs(model) : model) == (mask ? mask_macs(kernel) : kernel));
+            CHECK((mask ? testing::mask_macs(model) : model) == (mask ? testing::mask_macs(kernel) : kernel));
         }
     }
 }
@@ -128,7 +114,7 @@ void checkpoint(const KernelLab& lab, const NetState& st, const Show& show, bool
     REQUIRE(ns);
     const std::string kernel = kernel_ip(lab, show.ns, args);
     const std::string model = model_view(st, *ns, View{args, show.brief, addr, show.dev});
-    CHECK((mask ? mask_macs(model) : model) == (mask ? mask_macs(kernel) : kernel));
+    CHECK((mask ? testing::mask_macs(model) : model) == (mask ? testing::mask_macs(kernel) : kernel));
 }
 
 // Every edit on both; each `ip link`/`ip addr` in the script compared where it stands;
