@@ -27,7 +27,7 @@ constexpr Knob kNeighKnobs[] = {
 };
 constexpr Knob kNetKnobs[] = {
     {"ip_forward", 0}, {"icmp_echo_ignore_all", 0}, {"icmp_echo_ignore_broadcasts", 1},
-    {"icmp_ratelimit", 1000}, {"ip_default_ttl", 64},
+    {"icmp_ratelimit", 1000}, {"icmp_ratemask", 6168}, {"ip_default_ttl", 64},
 };
 
 struct KeyParts {

@@ -19,6 +19,7 @@ namespace vethlab::sim {
 
 inline constexpr Time kHopDelay = 10 * kMicrosecond;  // one frame across a veth pair
 inline constexpr Time kLoopDelay = 5 * kMicrosecond;  // one packet through lo
+inline constexpr Time kJiffy = 4 * kMillisecond;       // CONFIG_HZ=250 (Debian): the rate limits' clock
 
 // Where a locally sent packet goes (ip_route_output).
 struct OutputRoute {
@@ -80,6 +81,8 @@ private:
         std::unordered_map<int, DevConf> conf;          // by ifindex, filled on first use
         std::unordered_map<int, std::pair<int, int>> peer;  // veth ifindex -> (namespace id, ifindex)
         std::map<uint16_t, std::function<void(const Ipv4Packet&)>> icmp_sockets;
+        // inet_peer's ICMP token bucket per destination: (tokens, last refill).
+        std::unordered_map<uint32_t, std::pair<Time, Time>> icmp_peers;
     };
     static uint64_t neigh_key(int ifindex, Ipv4 ip) { return uint64_t(uint32_t(ifindex)) << 32 | ip.value(); }
 
@@ -107,6 +110,9 @@ private:
     void local_deliver(int ns, const Ipv4Packet& pkt);
     void loopback(int ns, Ipv4Packet pkt);
     void icmp_send(int ns, const Ipv4Packet& about, IcmpType type, uint8_t code);
+    bool icmp_rate_allows(int ns, Ipv4 dst, IcmpType type);
+    bool ip_error_allows(int ns, Ipv4 src);
+    bool peer_take(int ns, Ipv4 peer, Time cost, Time burst);
     Result<OutputRoute> route_output(int ns, Ipv4 dst, int bound_oif = 0);
     // Routing helpers
     bool validate_source(int ns, const Link& dev, Ipv4 src);

@@ -1,5 +1,8 @@
 // IPv4 and ICMP: ip_local_out, ip_rcv / ip_route_input_slow, ip_forward, local
 // delivery through lo, icmp_rcv (echo) and icmp_send (errors), as net/ipv4 does them.
+#include <algorithm>
+#include <string>
+
 #include <fmt/format.h>
 
 #include "sim/kernel.hpp"
@@ -79,6 +82,11 @@ void Kernel::ip_rcv(int ns, const Link& dev, Ipv4Packet pkt) {
         if (blackhole) return;
         const UnreachCode code = !r ? UnreachCode::net
                                     : (r->type == RouteType::prohibit ? UnreachCode::filtered : UnreachCode::host);
+        if (!ip_error_allows(ns, pkt.src)) {
+            trace(fmt::format("{}: the unreachable error to {} is over ip_error's rate (1/s, burst 5): not sent",
+                              name(ns), pkt.src.str()));
+            return;
+        }
         icmp_send(ns, pkt, IcmpType::dest_unreach, uint8_t(code));
         return;
     }
@@ -120,6 +128,34 @@ void Kernel::local_deliver(int ns, const Ipv4Packet& pkt) {
     if (it != sockets.end()) it->second(pkt);
 }
 
+// inet_peer_xrlim_allow: one inet_peer per remote address holds a token bucket that ip_error
+// and icmp_send both draw on. Tokens (time) refill with time up to burst; a new peer is
+// 60 s old, so it starts full. The clock is jiffies: gaps of microseconds do not count.
+bool Kernel::peer_take(int ns, Ipv4 peer, Time cost, Time burst) {
+    const Time jiffies = now() / kJiffy * kJiffy;
+    auto [it, added] = rt(ns).icmp_peers.try_emplace(peer.value(), 0, jiffies - 60 * kSecond);
+    auto& [tokens, last] = it->second;
+    tokens = std::min(tokens + (jiffies - last), burst);
+    last = jiffies;
+    if (tokens < cost) return false;
+    tokens -= cost;
+    return true;
+}
+
+// ip_error: a packet we cannot route costs ip_rt_error_cost (1 s) of a 5 s burst.
+bool Kernel::ip_error_allows(int ns, Ipv4 src) { return peer_take(ns, src, kSecond, 5 * kSecond); }
+
+// icmpv4_xrlim_allow: the types in icmp_ratemask (unreachable, time exceeded, ...) cost
+// icmp_ratelimit ms of a burst of 6; errors to ourselves (through lo) are free.
+bool Kernel::icmp_rate_allows(int ns, Ipv4 dst, IcmpType type) {
+    const Namespace& n = *nsp(ns);
+    const int mask = std::stoi(st_.sysctl_value(n, "net.ipv4.icmp_ratemask"));
+    if (!((1u << unsigned(type)) & unsigned(mask))) return true;
+    const Time timeout = Time(std::stoll(st_.sysctl_value(n, "net.ipv4.icmp_ratelimit"))) * kMillisecond;
+    if (timeout <= 0) return true;
+    return peer_take(ns, dst, timeout, 6 * timeout);
+}
+
 void Kernel::icmp_send(int ns, const Ipv4Packet& about, IcmpType type, uint8_t code) {
     if (is_icmp_error(about) || is_martian_source(about.src)) return;  // never an error about an error
     auto route = route_output(ns, about.src);
@@ -129,6 +165,11 @@ void Kernel::icmp_send(int ns, const Ipv4Packet& about, IcmpType type, uint8_t c
     }
     Ipv4Packet err{route->src, about.src, 64,
                    Icmp{type, code, 0, 0, Quoted{about.src, about.dst, about.icmp.id, about.icmp.seq}}, 0};
+    if (!route->local && !icmp_rate_allows(ns, about.src, type)) {
+        trace(fmt::format("{}: the ICMP error to {} is over the rate limit (net.ipv4.icmp_ratelimit): not sent", name(ns),
+                          about.src.str()));
+        return;
+    }
     if (route->local && !nsp(ns)->link("lo")->admin_up)
         trace(fmt::format("{}: the ICMP error for {} is sent to ourselves through lo, which is down: lost", name(ns),
                           about.dst.str()));

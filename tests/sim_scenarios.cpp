@@ -63,6 +63,23 @@ std::vector<Scenario> make() {
     s.push_back({"router has no route: net unreachable from its address facing us",
                  std::string(kLine) + "ip netns exec r sysctl -w net.ipv4.ip_forward=1\n",
                  {{"a", "-c 2 -i 0.2 10.9.0.1"}}});
+    // ip_error and icmp_send draw on one token bucket per remote host: 1 s each of 5-6 s.
+    s.push_back({"unroutable packets: ip_error and the ICMP rate limit share the sender's tokens",
+                 std::string(kLine) + "ip netns exec r sysctl -w net.ipv4.ip_forward=1\n",
+                 {{"a", "-c 10 -i 0.2 -W 1 10.9.0.1"}, {"a", "-c 4 -i 0.5 -W 1 10.9.0.1"}}});
+    s.push_back({"time exceeded: a burst of 6, then one per icmp_ratelimit ms",
+                 std::string(kLine) + "ip -n b route add default via 10.2.0.254\n"
+                                      "ip netns exec r sysctl -w net.ipv4.ip_forward=1\n",
+                 {{"a", "-c 9 -i 0.1 -W 1 -t 1 10.2.0.1"}}});
+    s.push_back({"icmp_ratelimit=0 lifts the limit",
+                 std::string(kLine) + "ip netns exec r sysctl -w net.ipv4.ip_forward=1\n"
+                                      "ip netns exec r sysctl -w net.ipv4.icmp_ratelimit=0\n",
+                 {{"a", "-c 10 -i 0.2 -W 1 10.9.0.1"}}});
+    s.push_back({"icmp_ratemask without time exceeded: every time exceeded is sent",
+                 std::string(kLine) + "ip -n b route add default via 10.2.0.254\n"
+                                      "ip netns exec r sysctl -w net.ipv4.ip_forward=1\n"
+                                      "ip netns exec r sysctl -w net.ipv4.icmp_ratemask=8\n",
+                 {{"a", "-c 9 -i 0.1 -W 1 -t 1 10.2.0.1"}, {"a", "-c 8 -i 0.1 -W 1 10.9.0.1"}}});
     s.push_back({"router cannot resolve the next hop: host unreachable from the router",
                  std::string(kLine) + "ip netns exec r sysctl -w net.ipv4.ip_forward=1\n",
                  {{"a", "-c 2 -i 0.5 10.2.0.77"}}});
