@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 
 PACKAGES=(build-essential cmake pkg-config libboost-graph-dev libboost-dev libnl-3-dev libnl-route-3-dev
           catch2 libbenchmark-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev
-          iproute2 iputils-ping net-tools)
+          libexpat1-dev iproute2 iputils-ping net-tools)
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 install_missing() {

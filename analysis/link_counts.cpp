@@ -13,6 +13,12 @@ std::string_view to_string(Shape s) {
     return "mesh";
 }
 
+std::optional<Shape> shape_from(std::string_view word) {
+    for (Shape s : {Shape::mesh, Shape::bridge, Shape::ring, Shape::line, Shape::star})
+        if (to_string(s) == word) return s;
+    return std::nullopt;
+}
+
 LinkCounts link_counts(Shape shape, uint64_t n) {
     LinkCounts c;
     switch (shape) {
@@ -23,6 +29,7 @@ LinkCounts link_counts(Shape shape, uint64_t n) {
         case Shape::star: c.veth_pairs = n > 0 ? n - 1 : 0; break;
     }
     c.interfaces = 2 * c.veth_pairs + c.bridges;
+    c.addresses = shape == Shape::bridge ? n : 2 * c.veth_pairs;
     return c;
 }
 

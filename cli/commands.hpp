@@ -14,5 +14,8 @@ void add_show(CLI::App& app, Context& ctx);
 void add_import(CLI::App& app, Context& ctx);
 void add_export(CLI::App& app, Context& ctx);
 void add_sim(CLI::App& app, Context& ctx);  // sim, ping, routes, reach
+void add_gen(CLI::App& app, Context& ctx);
+void add_mesh(CLI::App& app, Context& ctx);
+void add_analyze(CLI::App& app, Context& ctx);
 
 }  // namespace vethlab::cli

@@ -12,6 +12,9 @@ int main(int argc, char** argv) {
     vethlab::cli::add_import(app, ctx);
     vethlab::cli::add_export(app, ctx);
     vethlab::cli::add_sim(app, ctx);
+    vethlab::cli::add_gen(app, ctx);
+    vethlab::cli::add_mesh(app, ctx);
+    vethlab::cli::add_analyze(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/connected_components.hpp>
@@ -13,8 +14,21 @@ using BoostGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undire
 struct TopologyGraph::Impl {
     BoostGraph g;
     std::vector<std::string> names;
-    std::map<std::string, size_t> index;
+    std::unordered_map<std::string, size_t> index;
     std::vector<VethEdge> edges;
+
+    void sort_edges() {
+        auto less = [](const VethEdge& x, const VethEdge& y) {
+            return std::tie(x.ns_a, x.if_a, x.ns_b, x.if_b) < std::tie(y.ns_a, y.if_a, y.ns_b, y.if_b);
+        };
+        if (!std::is_sorted(edges.begin(), edges.end(), less)) std::sort(edges.begin(), edges.end(), less);
+    }
+    void build() {  // names sorted, edges sorted and named by listed namespaces
+        index.reserve(names.size());
+        for (size_t i = 0; i < names.size(); ++i) index.emplace(names[i], i);
+        g = BoostGraph(names.size());
+        for (const auto& e : edges) boost::add_edge(index.at(e.ns_a), index.at(e.ns_b), g);
+    }
 };
 
 TopologyGraph::TopologyGraph(const NetState& state) : impl_(std::make_unique<Impl>()) {
@@ -31,18 +45,28 @@ TopologyGraph::TopologyGraph(const NetState& state) : impl_(std::make_unique<Imp
             if (std::tie(e.ns_a, e.if_a) == std::tie(name, link.name)) impl_->edges.push_back(e);
         }
     }
-    std::sort(impl_->edges.begin(), impl_->edges.end(), [](const VethEdge& x, const VethEdge& y) {
-        return std::tie(x.ns_a, x.if_a, x.ns_b, x.if_b) < std::tie(y.ns_a, y.if_a, y.ns_b, y.if_b);
-    });
+    impl_->sort_edges();
     for (const auto& [name, ns] : state.namespaces()) {
         const bool host_with_veth = std::any_of(impl_->edges.begin(), impl_->edges.end(), [&](const VethEdge& e) {
             return e.ns_a == name || e.ns_b == name;
         });
         if (!name.empty() || host_with_veth) impl_->names.push_back(name);
     }
-    for (size_t i = 0; i < impl_->names.size(); ++i) impl_->index[impl_->names[i]] = i;
-    impl_->g = BoostGraph(impl_->names.size());
-    for (const auto& e : impl_->edges) boost::add_edge(impl_->index.at(e.ns_a), impl_->index.at(e.ns_b), impl_->g);
+    impl_->build();
+}
+
+TopologyGraph::TopologyGraph(std::vector<std::string> namespaces, std::vector<VethEdge> edges)
+    : impl_(std::make_unique<Impl>()) {
+    for (auto& e : edges)
+        if (std::tie(e.ns_a, e.if_a) > std::tie(e.ns_b, e.if_b)) {
+            std::swap(e.ns_a, e.ns_b);
+            std::swap(e.if_a, e.if_b);
+        }
+    std::sort(namespaces.begin(), namespaces.end());
+    impl_->names = std::move(namespaces);
+    impl_->edges = std::move(edges);
+    impl_->sort_edges();
+    impl_->build();
 }
 
 TopologyGraph::~TopologyGraph() = default;

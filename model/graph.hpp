@@ -18,6 +18,10 @@ class TopologyGraph {
 public:
     // Every namespace except the initial one, which joins only if a veth end is there.
     explicit TopologyGraph(const NetState& state);
+    // Straight from a list of namespaces and veth pairs (no NetState: a generated plan
+    // with millions of pairs). Each edge's ends must be listed namespaces; both lists
+    // are sorted here, and each edge's ends ordered as above.
+    TopologyGraph(std::vector<std::string> namespaces, std::vector<VethEdge> edges);
     ~TopologyGraph();
     TopologyGraph(TopologyGraph&&) noexcept;
     TopologyGraph& operator=(TopologyGraph&&) noexcept;

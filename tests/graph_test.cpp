@@ -51,18 +51,6 @@ TEST_CASE("graph: neighbours, edges in order, the host only when it holds a veth
     CHECK(TopologyGraph(st).vertex_count() == 5);
 }
 
-TEST_CASE("link counts per shape", "[analysis]") {
-    using analysis::Shape;
-    CHECK(analysis::link_counts(Shape::mesh, 1000).veth_pairs == 499500);
-    CHECK(analysis::link_counts(Shape::mesh, 4).interfaces == 12);
-    CHECK(analysis::link_counts(Shape::bridge, 4).veth_pairs == 4);
-    CHECK(analysis::link_counts(Shape::bridge, 4).interfaces == 9);
-    CHECK(analysis::link_counts(Shape::ring, 5).veth_pairs == 5);
-    CHECK(analysis::link_counts(Shape::ring, 2).veth_pairs == 1);
-    CHECK(analysis::link_counts(Shape::line, 5).veth_pairs == 4);
-    CHECK(analysis::link_counts(Shape::mesh, 0).veth_pairs == 0);
-}
-
 TEST_CASE("dot: namespaces as nodes, veth pairs as edges, dashed without carrier", "[graph]") {
     NetState st = full_mesh(2);
     const std::string dot = write_dot(st, "t");
