@@ -16,6 +16,7 @@
 #include "model/ip_script.hpp"
 #include "model/ip_writer.hpp"
 #include "sim/script_runner.hpp"
+#include "sim_scenarios.hpp"
 #include "sim_support.hpp"
 
 using namespace vethlab;
@@ -67,19 +68,10 @@ void run_on_both(const std::string& script) {
 
 }  // namespace
 
-const char* const kPair = R"(
-ip netns add a
-ip netns add b
-ip -n a link add veth0 type veth peer name veth1 netns b
-ip -n a addr add 10.0.0.1/24 dev veth0
-ip -n b addr add 10.0.0.2/24 dev veth1
-ip -n a link set veth0 up
-ip -n b link set veth1 up
-ip -n a link set lo up
-)";
+const std::string kPair = testing::pair_script() + "ip -n a link set lo up\n";
 
 TEST_CASE("kernel: neighbour states after a ping: REACHABLE, DELAY, PROBE answered, REACHABLE", "[kernel][neigh]") {
-    run_on_both(std::string(kPair) + R"(
+    run_on_both(kPair + R"(
 ip netns exec a sysctl -w net.ipv4.neigh.veth0.base_reachable_time_ms=2000
 ip netns exec b sysctl -w net.ipv4.neigh.veth1.base_reachable_time_ms=2000
 ip -n a neigh
@@ -99,7 +91,7 @@ ip -n b neigh
 }
 
 TEST_CASE("kernel: neighbour states: INCOMPLETE, FAILED; age to STALE, wake to DELAY", "[kernel][neigh]") {
-    run_on_both(std::string(kPair) + R"(
+    run_on_both(kPair + R"(
 ip netns exec a sysctl -w net.ipv4.neigh.veth0.base_reachable_time_ms=4000
 ip netns exec b sysctl -w net.ipv4.neigh.veth1.base_reachable_time_ms=4000
 ip netns exec a sysctl -w net.ipv4.neigh.veth0.delay_first_probe_time=1

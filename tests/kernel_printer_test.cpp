@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "kernel_lab.hpp"
+#include "sim_scenarios.hpp"
 #include "sim_support.hpp"
 #include "model/ip_script.hpp"
 #include "model/ip_writer.hpp"
@@ -251,15 +252,7 @@ ip -n a addr add 10.4.0.1/30 broadcast 255.255.255.255 dev w0
 
 namespace {
 
-const char* const kPingPair = R"(
-ip netns add a
-ip netns add b
-ip -n a link add veth0 type veth peer name veth1 netns b
-ip -n a addr add 10.0.0.1/24 dev veth0
-ip -n b addr add 10.0.0.2/24 dev veth1
-ip -n a link set veth0 up
-ip -n b link set veth1 up
-)";
+const std::string& kPingPair = testing::pair_script();
 
 // Times differ from run to run: mask every measured number.
 std::string mask_times(std::string text) {
@@ -348,7 +341,7 @@ TEST_CASE("kernel: ping output event by event", "[kernel][printer]") {
         check_ping(run, real_ping(lab, "a", "-q -c 3 -i 0.2 10.0.0.2"));
     }
     SECTION("an unresolvable neighbour with lo up: Destination Host Unreachable and +errors and pipe") {
-        build(lab, st, std::string(kPingPair) + "ip -n a link set lo up\n");
+        build(lab, st, kPingPair + "ip -n a link set lo up\n");
         sim::PingRun run{.dst = nobody, .transmitted = 3, .events = {}, .elapsed_ms = 400, .max_outstanding = 3};
         for (int seq = 1; seq <= 3; ++seq)
             run.events.push_back(sim::PingError{seq, self, "Destination Host Unreachable"});
@@ -366,7 +359,7 @@ TEST_CASE("kernel: ping output event by event", "[kernel][printer]") {
         check_ping(run, real_ping(lab, "a", "-c 3 -i 0.2 -W 1 192.168.7.7"));
     }
     SECTION("-I ADDRESS and -I DEVICE name the source in the first line; a foreign -I fails bind") {
-        build(lab, st, std::string(kPingPair) + "ip -n a addr add 10.0.0.5/24 dev veth0\n");
+        build(lab, st, kPingPair + "ip -n a addr add 10.0.0.5/24 dev veth0\n");
         for (const char* args : {"-c 2 -i 0.2 -I 10.0.0.5 10.0.0.2", "-c 2 -i 0.2 -I veth0 10.0.0.2",
                                  "-c 2 -i 0.2 -I 10.0.0.77 10.0.0.2"}) {
             INFO(args);

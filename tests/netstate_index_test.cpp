@@ -13,21 +13,17 @@
 #include <fmt/format.h>
 
 #include "model/netstate.hpp"
+#include "netstate_support.hpp"
 #include "model/tag_table.hpp"
 
 using namespace vethlab;
+using testing::A;
+using testing::I;
+using testing::ok;
+using testing::P;
 
 namespace {
 
-IfAddr A(const char* s) { return IfAddr::parse(s).value(); }
-Prefix P(const char* s) { return Prefix::parse(s).value(); }
-Ipv4 I(const char* s) { return Ipv4::parse(s).value(); }
-
-void ok(NetState& st, const EditOp& op) {
-    auto err = st.apply(op);
-    INFO(err.value_or(""));
-    REQUIRE_FALSE(err);
-}
 
 RouteEdit route(const char* ns, RouteOp op, const char* dst, const char* dev) {
     RouteEdit e{.ns = ns, .op = op};

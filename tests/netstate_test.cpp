@@ -2,21 +2,17 @@
 #include <catch2/catch.hpp>
 
 #include "model/netstate.hpp"
+#include "netstate_support.hpp"
 #include "sim/route_printer.hpp"
 
 using namespace vethlab;
+using testing::A;
+using testing::I;
+using testing::ok;
+using testing::P;
 
 namespace {
 
-IfAddr A(const char* s) { return IfAddr::parse(s).value(); }
-Prefix P(const char* s) { return Prefix::parse(s).value(); }
-Ipv4 I(const char* s) { return Ipv4::parse(s).value(); }
-
-void ok(NetState& st, const EditOp& op) {
-    auto err = st.apply(op);
-    INFO(err.value_or(""));
-    REQUIRE_FALSE(err);
-}
 
 RouteEdit route(const char* ns, RouteOp op, const char* dst, std::optional<const char*> via,
                 std::optional<const char*> dev) {

@@ -131,6 +131,19 @@ std::vector<Scenario> make() {
 
 }  // namespace
 
+const std::string& pair_script() {
+    static const std::string pair = R"(
+ip netns add a
+ip netns add b
+ip -n a link add veth0 type veth peer name veth1 netns b
+ip -n a addr add 10.0.0.1/24 dev veth0
+ip -n b addr add 10.0.0.2/24 dev veth1
+ip -n a link set veth0 up
+ip -n b link set veth1 up
+)";
+    return pair;
+}
+
 const std::string& seed_script() {
     static const std::string seed = kSeed;
     return seed;

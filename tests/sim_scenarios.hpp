@@ -23,4 +23,7 @@ const std::vector<Scenario>& sim_scenarios();
 // without any, routes through the taps until `ip route change`.
 const std::string& seed_script();
 
+// Two namespaces a and b, veth0 (10.0.0.1/24) -- veth1 (10.0.0.2/24), both up; lo down.
+const std::string& pair_script();
+
 }  // namespace vethlab::testing
