@@ -14,5 +14,6 @@ void add_show(CLI::App& app, Context& ctx);
 void add_import(CLI::App& app, Context& ctx);
 void add_export(CLI::App& app, Context& ctx);
 void add_sim(CLI::App& app, Context& ctx);  // sim, ping, routes, reach
+void add_lab(CLI::App& app, Context& ctx);  // up, down, plan
 
 }  // namespace vethlab::cli

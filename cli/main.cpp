@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
     vethlab::cli::add_import(app, ctx);
     vethlab::cli::add_export(app, ctx);
     vethlab::cli::add_sim(app, ctx);
+    vethlab::cli::add_lab(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
