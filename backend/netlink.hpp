@@ -48,7 +48,11 @@ public:
 
     // Namespaces (iproute2-compatible files under /run/netns).
     virtual Status add_netns(const std::string& ns) = 0;
-    virtual Status del_netns(const std::string& ns) = 0;
+    // Like `ip netns del`: the kernel then removes the namespace's links in the
+    // background, and with each veth its peer in another namespace. With settle, its
+    // links are deleted first, so those peers are gone when the call returns (a script
+    // that goes on using the other namespaces sees what the model sees).
+    virtual Status del_netns(const std::string& ns, bool settle = false) = 0;
     virtual bool netns_exists(const std::string& ns) = 0;
     virtual std::optional<uint64_t> netns_id(const std::string& ns) = 0;  // nsfs inode
     // Whether the host's own namespace has a link of that name (read only).

@@ -35,8 +35,8 @@ Status FakeNetlink::add_netns(const std::string& ns) {
     return std::nullopt;
 }
 
-Status FakeNetlink::del_netns(const std::string& ns) {
-    if (auto err = record("netns del " + ns)) return err;
+Status FakeNetlink::del_netns(const std::string& ns, bool settle) {
+    if (auto err = record("netns del " + ns + (settle ? " (settle)" : ""))) return err;
     if (!namespaces.erase(ns))
         return fmt::format("Cannot remove namespace file \"/run/netns/{}\": No such file or directory", ns);
     ids_.erase(ns);

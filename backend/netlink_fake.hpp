@@ -22,7 +22,7 @@ public:
     void refuse(std::string call, std::string message) { refusals_[std::move(call)] = std::move(message); }
 
     Status add_netns(const std::string& ns) override;
-    Status del_netns(const std::string& ns) override;
+    Status del_netns(const std::string& ns, bool settle = false) override;
     bool netns_exists(const std::string& ns) override { return namespaces.count(ns) > 0; }
     std::optional<uint64_t> netns_id(const std::string& ns) override;
     bool host_has_link(const std::string& name) override { return host_links.count(name) > 0; }

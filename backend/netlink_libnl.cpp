@@ -5,6 +5,7 @@
 #include <net/if.h>
 
 #include <cstring>
+#include <vector>
 
 #include <fmt/format.h>
 #include <netlink/attr.h>
@@ -79,7 +80,19 @@ Status LibnlNetlink::add_netns(const std::string& ns) {
     return std::nullopt;
 }
 
-Status LibnlNetlink::del_netns(const std::string& ns) {
+Status LibnlNetlink::del_netns(const std::string& ns, bool settle) {
+    if (settle) {
+        if (auto s = space(ns)) {
+            Space& sp = **s;
+            if (ifindex(sp, "lo")) {
+                std::vector<int> links;
+                for (const auto& [name, index] : sp.ifindex)
+                    if (name != "lo") links.push_back(index);
+                // A veth's peer in the same namespace goes with it: ENODEV is fine then.
+                for (int index : links) transact(sp.sock.get(), msg::del_link(index).get());
+            }
+        }
+    }
     spaces_.erase(ns);  // our descriptors would keep the namespace alive
     names_changed("");   // its veths take their peers along
     return delete_netns(ns);

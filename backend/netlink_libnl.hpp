@@ -21,7 +21,7 @@ public:
     ~LibnlNetlink() override;
 
     Status add_netns(const std::string& ns) override;
-    Status del_netns(const std::string& ns) override;
+    Status del_netns(const std::string& ns, bool settle = false) override;
     bool netns_exists(const std::string& ns) override;
     std::optional<uint64_t> netns_id(const std::string& ns) override;
     bool host_has_link(const std::string& name) override;

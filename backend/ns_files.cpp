@@ -20,7 +20,7 @@ Status make_persistent_tap(const std::string& name) {
     UniqueFd tun(open("/dev/net/tun", O_RDWR | O_CLOEXEC));
     if (!tun) return fmt::format("open(/dev/net/tun): {}", std::strerror(errno));
     ifreq ifr{};
-    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    ifr.ifr_flags = static_cast<short>(IFF_TAP | IFF_NO_PI | IFF_TUN_EXCL);  // as ip: an existing device is an error
     std::strncpy(ifr.ifr_name, name.c_str(), IFNAMSIZ - 1);
     if (ioctl(tun.get(), TUNSETIFF, &ifr) != 0) return fmt::format("ioctl(TUNSETIFF): {}", std::strerror(errno));
     if (ioctl(tun.get(), TUNSETPERSIST, 1) != 0)

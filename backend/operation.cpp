@@ -20,7 +20,7 @@ Status run(Netlink& nl, const Operation& op) {
     return std::visit(
         Overload{
             [&](const AddNetns& o) { return nl.add_netns(o.ns); },
-            [&](const DelNetns& o) { return nl.del_netns(o.ns); },
+            [&](const DelNetns& o) { return nl.del_netns(o.ns, true); },
             [&](const CreateVeth& o) { return nl.create_veth(o.a, o.b); },
             [&](const CreateLink& o) {
                 return o.kind == LinkKind::tap ? nl.create_tap(o.ns, o.name, o.opts)
