@@ -11,6 +11,7 @@
 #include "kernel_state.hpp"
 #include "model/ip_script.hpp"
 #include "model/ip_writer.hpp"
+#include "model/netstate.hpp"
 
 using namespace vethlab;
 using vethlab::testing::KernelLab;
@@ -23,6 +24,22 @@ std::string trimmed(std::string s) {
     return s;
 }
 
+// ip netns del returns before the kernel's cleanup work has removed the namespace's
+// veths and their peers elsewhere: wait until the other namespaces hold the links
+// the model says they hold (at most 3 s).
+void wait_for_netns_cleanup(const KernelLab& lab, const NetState& st) {
+    for (int attempt = 0; attempt < 30; ++attempt) {
+        bool done = true;
+        for (const auto& [name, ns] : st.namespaces()) {
+            if (name.empty()) continue;
+            const std::string out = run_shell("ip -n " + lab.real(name) + " -o link show | wc -l").out;
+            done = done && out == std::to_string(ns.links.size()) + "\n";
+        }
+        if (done) return;
+        run_shell("sleep 0.1");
+    }
+}
+
 void compare_with_ip(const std::string& script) {
     if (auto why = testing::kernel_unavailable()) {
         WARN(*why);
@@ -33,6 +50,7 @@ void compare_with_ip(const std::string& script) {
     REQUIRE(parsed.ok());
     KernelLab ours, theirs;
     std::set<std::string> namespaces;
+    NetState model;
     {
         backend::LibnlNetlink nl;
         for (const auto& edit : parsed.topology.edits) {
@@ -44,6 +62,8 @@ void compare_with_ip(const std::string& script) {
             EditOp real = edit.op;
             REQUIRE(theirs.localize(real));
             const auto r = run_shell(format_command(real));
+            model.apply(edit.op);
+            if (std::holds_alternative<NetnsDel>(edit.op)) wait_for_netns_cleanup(theirs, model);
             INFO("line " << edit.loc.line << ": " << edit.text);
             CHECK(ours.unlocalize(status.value_or("<accepted>")) ==
                   (r.status == 0 ? std::string("<accepted>") : theirs.unlocalize(trimmed(r.err))));
@@ -52,9 +72,9 @@ void compare_with_ip(const std::string& script) {
     }
     for (const auto& ns : namespaces) {
         INFO("namespace " << ns);
-        const std::string mine = testing::settled_state(ours, ns);
+        const auto [mine, ip] = testing::settled_states(ours, theirs, ns);
         CHECK(mine.find("lo: <LOOPBACK") != std::string::npos);
-        CHECK(mine == testing::settled_state(theirs, ns, mine));
+        CHECK(mine == ip);
     }
 }
 

@@ -56,15 +56,14 @@ std::string kernel_state(const KernelLab& lab, const std::string& ns) {
            normalized(lab, run_shell("ip -n " + n + " -4 route show table all").out);
 }
 
-std::string settled_state(const KernelLab& lab, const std::string& ns, const std::string& expected) {
-    std::string last = kernel_state(lab, ns);
+std::pair<std::string, std::string> settled_states(const KernelLab& a, const KernelLab& b, const std::string& ns) {
+    std::pair<std::string, std::string> out;
     for (int attempt = 0; attempt < 40; ++attempt) {
+        out = {kernel_state(a, ns), kernel_state(b, ns)};
+        if (out.first == out.second) return out;
         run_shell("sleep 0.1");
-        std::string now = kernel_state(lab, ns);
-        if ((!expected.empty() && now == expected) || (expected.empty() && now == last && attempt >= 2)) return now;
-        last = std::move(now);
     }
-    return last;
+    return out;
 }
 
 }  // namespace vethlab::testing
