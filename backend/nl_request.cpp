@@ -78,7 +78,9 @@ NlSock open_route_socket() {
 NlReply transact(nl_sock* sk, nl_msg* msg, const std::function<void(nlmsghdr*)>& on_message) {
     Exchange x;
     x.on_message = &on_message;
-    std::unique_ptr<nl_cb, void (*)(nl_cb*)> cb(nl_cb_clone(nl_socket_get_cb(sk)), nl_cb_put);
+    // nl_socket_get_cb hands out a reference of its own.
+    std::unique_ptr<nl_cb, void (*)(nl_cb*)> base(nl_socket_get_cb(sk), nl_cb_put);
+    std::unique_ptr<nl_cb, void (*)(nl_cb*)> cb(nl_cb_clone(base.get()), nl_cb_put);
     if (!cb) return {-ENOMEM, {}};
     nl_cb_err(cb.get(), NL_CB_CUSTOM, on_error, &x);
     nl_cb_set(cb.get(), NL_CB_ACK, NL_CB_CUSTOM, on_ack, &x);
