@@ -1,5 +1,7 @@
 #include "backend/plan.hpp"
 
+#include <algorithm>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -228,33 +230,43 @@ std::vector<EndRef> created_ends(Operation& op) {
     return {};
 }
 
-bool names_device(const Operation& op, const DevKey& key) {
-    for (const auto& e : model_edits(op))
-        for (const auto& d : devices_named(e))
-            if (d == key) return true;
-    if (auto* del = std::get_if<DelNetns>(&op)) return del->ns == key.first;
-    return false;
-}
-
 // Each new link whose next use (addresses aside) is a bare `up` starts up instead.
 std::vector<Step> fold_ups(std::vector<Step> steps) {
+    // Which steps name each device, and where namespaces are deleted, in step order.
+    std::map<DevKey, std::vector<size_t>> uses;
+    std::map<std::string, std::vector<size_t>> deletions;
+    for (size_t k = 0; k < steps.size(); ++k) {
+        if (auto* del = std::get_if<DelNetns>(&steps[k].op)) deletions[del->ns].push_back(k);
+        for (const auto& e : model_edits(steps[k].op))
+            for (const auto& d : devices_named(e)) {
+                auto& list = uses[d];
+                if (list.empty() || list.back() != k) list.push_back(k);
+            }
+    }
+    auto next_after = [](const std::vector<size_t>& list, size_t c) {
+        auto it = std::upper_bound(list.begin(), list.end(), c);
+        return it == list.end() ? std::numeric_limits<size_t>::max() : *it;
+    };
     std::vector<bool> folded(steps.size(), false);
     for (size_t c = 0; c < steps.size(); ++c) {
         for (EndRef end : created_ends(steps[c].op)) {
             if (end.opts->up) continue;
             const DevKey key{*end.ns, *end.name};
-            for (size_t k = c + 1; k < steps.size(); ++k) {
-                if (folded[k]) continue;
-                const Operation& op = steps[k].op;
-                if (auto* set = std::get_if<SetLink>(&op);
-                    set && set->ns == key.first && set->name == key.second && set->change == LinkChange{.up = true}) {
-                    end.opts->up = true;
-                    folded[k] = true;
-                    steps[c].edits.insert(steps[c].edits.end(), steps[k].edits.begin(), steps[k].edits.end());
-                    break;
-                }
+            const auto del = deletions.find(key.first);
+            const size_t deleted_at = del == deletions.end() ? std::numeric_limits<size_t>::max()
+                                                             : next_after(del->second, c);
+            const auto& list = uses[key];
+            for (auto it = std::upper_bound(list.begin(), list.end(), c); it != list.end() && *it < deleted_at; ++it) {
+                const Operation& op = steps[*it].op;
                 if (std::holds_alternative<ChangeAddress>(op)) continue;
-                if (names_device(op, key)) break;
+                if (auto* set = std::get_if<SetLink>(&op); set && !folded[*it] && set->ns == key.first &&
+                                                           set->name == key.second &&
+                                                           set->change == LinkChange{.up = true}) {
+                    end.opts->up = true;
+                    folded[*it] = true;
+                    steps[c].edits.insert(steps[c].edits.end(), steps[*it].edits.begin(), steps[*it].edits.end());
+                }
+                break;
             }
         }
     }
