@@ -116,7 +116,7 @@ Result<Journal> Journal::open(const std::string& state_dir, const std::string& l
 
 void Journal::apply_line(const std::string& line) { apply_journal_line(record_, line); }
 
-std::optional<std::string> Journal::append(const std::string& line) {
+std::optional<std::string> Journal::append(const std::string& line, bool sync) {
     if (!file_) {
         if (auto err = make_dirs(dir_)) return err;
         file_ = UniqueFd(::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
@@ -125,7 +125,7 @@ std::optional<std::string> Journal::append(const std::string& line) {
     }
     const std::string text = line + "\n";
     if (write(file_.get(), text.data(), text.size()) != ssize_t(text.size())) return sys_error("cannot write", path_);
-    if (fsync(file_.get()) != 0) return sys_error("cannot sync", path_);
+    if (sync && fsync(file_.get()) != 0) return sys_error("cannot sync", path_);
     has_journal_ = true;
     apply_line(line);
     return std::nullopt;
@@ -139,10 +139,10 @@ std::optional<std::string> Journal::begin(const std::string& file, const std::st
     if (auto err = append("vethlab-journal 1")) return err;
     if (auto err = append("file " + file)) return err;
     if (auto err = append("hash " + hash)) return err;
-    return append("prefix " + prefix);
+    return append("prefix " + prefix, true);
 }
 
-std::optional<std::string> Journal::netns_intent(const std::string& ns) { return append("netns-intent " + ns); }
+std::optional<std::string> Journal::netns_intent(const std::string& ns) { return append("netns-intent " + ns, true); }
 std::optional<std::string> Journal::netns_made(const std::string& ns, uint64_t id) {
     return append(fmt::format("netns-made {} {}", ns, id));
 }

@@ -1,7 +1,9 @@
 #pragma once
-// The write-ahead journal of a lab: STATE_DIR/<lab>/journal, one record a line, each
-// flushed to disk (fsync) before the change it announces. A namespace is recorded
-// before it is created and again, with its identity (nsfs inode), once it exists, so
+// The write-ahead journal of a lab: STATE_DIR/<lab>/journal, one record a line. A
+// namespace is recorded, and the record flushed to disk (fsync), before it is created;
+// once it exists it is recorded again with its identity (nsfs inode). Those later
+// records are written but not flushed: a process crash keeps what was written, and
+// after a machine crash no namespace is left to remove. So
 // `down` -- even after `kill -9` of `up` -- removes exactly the lab's namespaces, and
 // with them every link in them. STATE_DIR/<lab>.lock serialises up and down of a lab.
 #include <cstdint>
@@ -58,7 +60,7 @@ public:
     std::optional<std::string> remove();
 
 private:
-    std::optional<std::string> append(const std::string& line);
+    std::optional<std::string> append(const std::string& line, bool sync = false);
     void apply_line(const std::string& line);
 
     std::string dir_;
