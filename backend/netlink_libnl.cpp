@@ -33,7 +33,6 @@ Result<LibnlNetlink::Space*> LibnlNetlink::space(const std::string& ns) {
     if (!fd) return Error{fd.error()};
     auto s = std::make_unique<Space>();
     s->fd = std::move(fd).value();
-    std::string error;
     if (auto err = run_in_netns(s->fd.get(), [&] { s->sock = open_route_socket(); })) return Error{*err};
     Space* out = s.get();
     spaces_[ns] = std::move(s);
