@@ -17,5 +17,6 @@ void add_sim(CLI::App& app, Context& ctx);  // sim, ping, routes, reach
 void add_gen(CLI::App& app, Context& ctx);
 void add_mesh(CLI::App& app, Context& ctx);
 void add_analyze(CLI::App& app, Context& ctx);
+void add_lab(CLI::App& app, Context& ctx);  // up, down, plan
 
 }  // namespace vethlab::cli
