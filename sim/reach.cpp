@@ -1,6 +1,7 @@
 #include "sim/reach.hpp"
 
 #include <map>
+#include <unordered_map>
 #include <memory>
 
 #include <fmt/format.h>
@@ -94,30 +95,50 @@ std::vector<ProbeResult> run_probes(Kernel& kernel, const std::vector<Probe>& pr
 }
 
 std::string format_matrix(const std::vector<ProbeResult>& results) {
+    // Rows and columns in order of first appearance; indexes by hash, not by search.
     std::vector<std::string> rows, cols;
-    std::map<std::pair<std::string, std::string>, char> cell;
-    auto letter = [](Outcome o) {
-        constexpr std::string_view letters = "rhnpt-.";
-        return letters[size_t(o)];
-    };
+    std::unordered_map<std::string, size_t> row_of;
+    std::unordered_map<uint32_t, size_t> col_of;
+    std::vector<std::pair<size_t, size_t>> at;  // (row, col) of each result
+    at.reserve(results.size());
     for (const auto& r : results) {
-        const std::string col = r.probe.dst.str();
-        if (std::find(rows.begin(), rows.end(), r.probe.ns) == rows.end()) rows.push_back(r.probe.ns);
-        if (std::find(cols.begin(), cols.end(), col) == cols.end()) cols.push_back(col);
-        cell[{r.probe.ns, col}] = letter(r.outcome);
+        auto [ri, new_row] = row_of.try_emplace(r.probe.ns, rows.size());
+        if (new_row) rows.push_back(r.probe.ns);
+        auto [ci, new_col] = col_of.try_emplace(r.probe.dst.value(), cols.size());
+        if (new_col) cols.push_back(r.probe.dst.str());
+        at.emplace_back(ri->second, ci->second);
     }
+    constexpr std::string_view letters = "rhnpt-.";
+    std::string cells(rows.size() * cols.size(), ' ');  // the last result for a cell wins
+    for (size_t i = 0; i < results.size(); ++i)
+        cells[at[i].first * cols.size() + at[i].second] = letters[size_t(results[i].outcome)];
     size_t width = 4;
     for (const auto& r : rows) width = std::max(width, r.size());
     std::string out;
     for (size_t i = 0; i < cols.size(); ++i)
         out += fmt::format("{:>{}}  {} {}\n", "", width, std::string(i, '|') + "+", cols[i]);
-    for (const auto& r : rows) {
-        out += fmt::format("{:>{}}  ", r, width);
-        for (const auto& c : cols) out += cell.count({r, c}) ? cell.at({r, c}) : ' ';
+    for (size_t r = 0; r < rows.size(); ++r) {
+        out += fmt::format("{:>{}}  ", rows[r], width);
+        out.append(cells, r * cols.size(), cols.size());
         out += "\n";
     }
     out += "\nr reply  h host unreachable  n net unreachable  p prohibited  t ttl exceeded  - no route  . silent\n";
     return out;
+}
+
+void write_peer_report(std::ostream& out, const std::vector<ProbeResult>& results) {
+    size_t replies = 0;
+    for (const auto& r : results) {
+        if (r.outcome == Outcome::reply) {
+            ++replies;
+            continue;
+        }
+        out << r.probe.ns << " -> " << r.probe.dst.str() << " (" << r.probe.target << "): " << to_string(r.outcome);
+        if (r.outcome == Outcome::no_route) out << " (connect: " << r.detail << ')';
+        else if (!r.detail.empty()) out << ' ' << r.detail;
+        out << '\n';
+    }
+    out << fmt::format("{} probes: {} replies, {} without\n", results.size(), replies, results.size() - replies);
 }
 
 }  // namespace vethlab::sim
