@@ -71,6 +71,7 @@ private:
     struct Runtime {
         std::string name;
         const Namespace* ns = nullptr;  // refreshed on every configuration change
+        bool echo_ignore_all = false;   // net.ipv4.icmp_echo_ignore_all, refreshed with ns
         std::unordered_map<uint64_t, Neighbour> neigh;  // key: ifindex << 32 | ip
         std::unordered_map<int, DevConf> conf;          // by ifindex, filled on first use
         std::unordered_map<int, std::pair<int, int>> peer;  // veth ifindex -> (namespace id, ifindex)
@@ -79,6 +80,7 @@ private:
     static uint64_t neigh_key(int ifindex, Ipv4 ip) { return uint64_t(uint32_t(ifindex)) << 32 | ip.value(); }
 
     int id_of(const std::string& ns);  // interns
+    void refresh(Runtime& r);          // ns and what is cached from its sysctls
     Runtime& rt(int id) { return rt_[size_t(id)]; }
     const Namespace* nsp(int id) const { return rt_[size_t(id)].ns; }
     const DevConf& conf(int id, const Link& dev);

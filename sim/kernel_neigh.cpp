@@ -163,7 +163,8 @@ std::vector<NeighborEntry> Kernel::neighbours(const std::string& ns) const {
 
 void Kernel::after_config_change() {
     for (auto& runtime : rt_) {
-        const Namespace* n = runtime.ns = st_.ns(runtime.name);
+        refresh(runtime);
+        const Namespace* n = runtime.ns;
         runtime.conf.clear();
         runtime.peer.clear();
         std::erase_if(runtime.neigh, [&](const auto& kv) {

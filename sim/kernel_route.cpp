@@ -48,9 +48,14 @@ int Kernel::id_of(const std::string& ns) {
     if (added) {
         rt_.emplace_back();
         rt_.back().name = ns;
-        rt_.back().ns = st_.ns(ns);
+        refresh(rt_.back());
     }
     return it->second;
+}
+
+void Kernel::refresh(Runtime& r) {
+    r.ns = st_.ns(r.name);
+    r.echo_ignore_all = r.ns && st_.sysctl_value(*r.ns, "net.ipv4.icmp_echo_ignore_all") != "0";
 }
 
 // Reads the device's own values (Link::conf holds what differs from the compiled
