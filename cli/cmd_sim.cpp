@@ -174,8 +174,8 @@ void run_reach(const ReachOptions& o, Context& ctx) {
         ctx.exit_code = 1;
         return;
     }
-    const auto probes = o.peers ? sim::peer_probes(runner->state()) : sim::all_pairs(runner->state());
-    const auto results = sim::run_probes(runner->kernel(), probes);
+    auto probes = o.peers ? sim::peer_probes(runner->state()) : sim::all_pairs(runner->state());
+    const auto results = sim::run_probes(runner->kernel(), std::move(probes));
     if (o.json) write_reach_json(std::cout, results);
     else if (o.peers) sim::write_peer_report(std::cout, results);
     else std::cout << sim::format_matrix(results);

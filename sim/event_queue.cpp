@@ -13,7 +13,8 @@ uint32_t EventQueue::allocate() {
         free_.pop_back();
         return i;
     }
-    if ((cells_ & kChunkMask) == 0) chunks_.push_back(std::make_unique<Cell[]>(size_t(kChunkMask) + 1));
+    // Default-initialised: the buffers are written only as events fill them.
+    if ((cells_ & kChunkMask) == 0) chunks_.push_back(std::unique_ptr<Cell[]>(new Cell[size_t(kChunkMask) + 1]));
     return cells_++;
 }
 

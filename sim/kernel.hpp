@@ -66,6 +66,12 @@ private:
         int ignore_linkdown = 0, mcast_solicit = 3;
         Time retrans = kSecond;
     };
+    struct DevCache {
+        bool has_conf = false, has_peer = false;
+        DevConf conf;
+        std::pair<int, int> peer{-1, 0};  // veth: (namespace id, ifindex) of the other end
+    };
+    static constexpr int kDenseIfindex = 1 << 16;
     // A namespace as the data path sees it: interned to a small id, so events and
     // tables carry an int, not a name.
     struct Runtime {
@@ -73,8 +79,10 @@ private:
         const Namespace* ns = nullptr;  // refreshed on every configuration change
         bool echo_ignore_all = false;   // net.ipv4.icmp_echo_ignore_all, refreshed with ns
         std::unordered_map<uint64_t, Neighbour> neigh;  // key: ifindex << 32 | ip
-        std::unordered_map<int, DevConf> conf;          // by ifindex, filled on first use
-        std::unordered_map<int, std::pair<int, int>> peer;  // veth ifindex -> (namespace id, ifindex)
+        // Per device, filled on first use: by ifindex below kDenseIfindex, else by map.
+        std::vector<DevCache> dev;
+        std::unordered_map<int, DevCache> sparse_dev;
+        std::optional<DevConf> plain;  // the values of a device that sets none of its own
         std::map<uint16_t, std::function<void(const Ipv4Packet&)>> icmp_sockets;
     };
     static uint64_t neigh_key(int ifindex, Ipv4 ip) { return uint64_t(uint32_t(ifindex)) << 32 | ip.value(); }
@@ -84,6 +92,8 @@ private:
     Runtime& rt(int id) { return rt_[size_t(id)]; }
     const Namespace* nsp(int id) const { return rt_[size_t(id)].ns; }
     const DevConf& conf(int id, const Link& dev);
+    DevCache& dev_cache(int id, int ifindex);
+    DevConf compute_conf(int id, const Link* dev);  // dev null: one with no values of its own
 
     // Devices
     void xmit(int ns, int ifindex, Frame frame);

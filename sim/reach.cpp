@@ -65,33 +65,42 @@ Outcome classify(const Ipv4Packet& pkt) {
 }  // namespace
 
 std::vector<ProbeResult> run_probes(Kernel& kernel, const std::vector<Probe>& probes, Time timeout) {
-    auto results = std::make_shared<std::vector<ProbeResult>>(probes.size());
-    std::map<std::string, uint16_t> next_id;
-    std::vector<std::pair<std::string, uint16_t>> bound;
+    return run_probes(kernel, std::vector<Probe>(probes), timeout);
+}
+
+std::vector<ProbeResult> run_probes(Kernel& kernel, std::vector<Probe>&& probes, Time timeout) {
+    // Sockets hold a pointer into the results, which stay put until every socket is
+    // unbound below.
+    std::vector<ProbeResult> results(probes.size());
+    std::unordered_map<std::string, uint16_t> next_id;
+    std::vector<uint32_t> bound;  // probes with a socket
     const Time start = kernel.now();
     for (size_t i = 0; i < probes.size(); ++i) {
-        ProbeResult& r = (*results)[i];
-        r.probe = probes[i];
-        auto route = kernel.route_output(probes[i].ns, probes[i].dst);
+        ProbeResult& r = results[i];
+        r.probe = std::move(probes[i]);
+        auto route = kernel.route_output(r.probe.ns, r.probe.dst);
         if (!route) {
             r.outcome = Outcome::no_route;
             r.detail = route.error();
             continue;
         }
-        const uint16_t id = ++next_id[probes[i].ns];
-        bound.emplace_back(probes[i].ns, id);
-        kernel.bind_icmp(probes[i].ns, id, [results, i](const Ipv4Packet& pkt) {
-            ProbeResult& res = (*results)[i];
-            if (res.outcome != Outcome::silent) return;
-            res.outcome = classify(pkt);
-            if (res.outcome != Outcome::reply) res.detail = "from " + pkt.src.str();
+        const uint16_t id = ++next_id[r.probe.ns];
+        bound.push_back(uint32_t(i));
+        kernel.bind_icmp(r.probe.ns, id, [res = &r](const Ipv4Packet& pkt) {
+            if (res->outcome != Outcome::silent) return;
+            res->outcome = classify(pkt);
+            if (res->outcome != Outcome::reply) res->detail = "from " + pkt.src.str();
         });
-        kernel.send(probes[i].ns, Ipv4Packet{route->src, probes[i].dst, 64, Icmp{IcmpType::echo_request, 0, id, 1, {}}, start},
+        kernel.send(r.probe.ns, Ipv4Packet{route->src, r.probe.dst, 64, Icmp{IcmpType::echo_request, 0, id, 1, {}}, start},
                     *route);
     }
+    probes.clear();
+    probes.shrink_to_fit();
     kernel.queue().run_until(start + timeout);
-    for (const auto& [ns, id] : bound) kernel.unbind_icmp(ns, id);
-    return std::move(*results);
+    // Ids were handed out in probe order per namespace: the same walk finds them again.
+    next_id.clear();
+    for (const uint32_t i : bound) kernel.unbind_icmp(results[i].probe.ns, ++next_id[results[i].probe.ns]);
+    return results;
 }
 
 std::string format_matrix(const std::vector<ProbeResult>& results) {
