@@ -1,5 +1,11 @@
 // The simulator from the command line: vethlab sim | ping | routes | reach.
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
 #include <iostream>
 #include <string_view>
 
@@ -17,6 +23,60 @@
 namespace vethlab::cli {
 namespace {
 
+// Reads FILE on a second thread while this one applies its edits: reading a big file
+// and building its state take about as long as each other. Edits cross in batches,
+// at most a few batches ahead, in file order; the reader's errors come back at the end.
+Diagnostics read_alongside(const std::string& path, const std::function<void(Edit&)>& apply) {
+    constexpr size_t kBatch = 4096, kAhead = 8;
+    std::mutex m;
+    std::condition_variable cv;
+    std::deque<std::vector<Edit>> ready;
+    bool done = false;
+    Diagnostics errors;
+    std::exception_ptr failure;
+    std::thread reader([&] {
+        auto hand_over = [&](std::vector<Edit>&& batch) {
+            std::unique_lock lock(m);
+            cv.wait(lock, [&] { return ready.size() < kAhead; });
+            ready.push_back(std::move(batch));
+            cv.notify_all();
+        };
+        try {
+            std::vector<Edit> batch;
+            batch.reserve(kBatch);
+            errors = stream_topology(path, [&](Edit&& e) {
+                batch.push_back(std::move(e));
+                if (batch.size() == kBatch) {
+                    hand_over(std::move(batch));
+                    batch = {};
+                    batch.reserve(kBatch);
+                }
+            });
+            if (!batch.empty()) hand_over(std::move(batch));
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        std::lock_guard lock(m);
+        done = true;
+        cv.notify_all();
+    });
+    for (;;) {
+        std::vector<Edit> batch;
+        {
+            std::unique_lock lock(m);
+            cv.wait(lock, [&] { return !ready.empty() || done; });
+            if (ready.empty()) break;
+            batch = std::move(ready.front());
+            ready.pop_front();
+            cv.notify_all();
+        }
+        for (auto& e : batch) apply(e);
+    }
+    reader.join();
+    if (failure) std::rethrow_exception(failure);
+    return errors;
+}
+
 // Reads FILE and runs its configuration edits (not its observations) on the twin as
 // they are read: a huge file's edits are never all held. Refused edits are reported on
 // stderr and skipped, as a shell script would go on -- once the whole file is known to
@@ -24,7 +84,7 @@ namespace {
 std::unique_ptr<sim::ScriptRunner> build(const std::string& path) {
     auto runner = std::make_unique<sim::ScriptRunner>();
     std::string warnings;
-    const Diagnostics errors = stream_topology(path, [&](Edit&& e) {
+    const Diagnostics errors = read_alongside(path, [&](Edit& e) {
         if (e.is_observation()) return;
         auto r = runner->run(e);
         if (r.refused) warnings += fmt::format("{}: warning: '{}': {}", e.loc.str(), e.text, r.output);

@@ -83,7 +83,7 @@ private:
         std::vector<DevCache> dev;
         std::unordered_map<int, DevCache> sparse_dev;
         std::optional<DevConf> plain;  // the values of a device that sets none of its own
-        std::map<uint16_t, std::function<void(const Ipv4Packet&)>> icmp_sockets;
+        std::unordered_map<uint16_t, std::function<void(const Ipv4Packet&)>> icmp_sockets;  // by echo id
     };
     static uint64_t neigh_key(int ifindex, Ipv4 ip) { return uint64_t(uint32_t(ifindex)) << 32 | ip.value(); }
 
