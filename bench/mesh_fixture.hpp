@@ -7,20 +7,26 @@
 
 namespace vethlab::bench {
 
-inline void build_full_mesh(NetState& st, int n) {
-    for (int i = 0; i < n; ++i) st.apply(NetnsAdd{"n" + std::to_string(i)});
+// The mesh as edits, in the order a script would run them: f(op) for each.
+template <class F>
+void for_each_mesh_edit(int n, F f) {
+    for (int i = 0; i < n; ++i) f(EditOp{NetnsAdd{"n" + std::to_string(i)}});
     uint32_t subnet = (10u << 24);
     for (int i = 0; i < n; ++i) {
         const std::string a = "n" + std::to_string(i);
         for (int j = i + 1; j < n; ++j, subnet += 4) {
             const std::string b = "n" + std::to_string(j);
             const std::string ea = "v" + std::to_string(j), eb = "v" + std::to_string(i);
-            st.apply(LinkAdd{.ns = a, .name = ea, .kind = LinkKind::veth, .up = true, .peer = eb, .peer_netns = b});
-            st.apply(AddrAdd{a, ea, IfAddr(Ipv4(subnet + 1), 30)});
-            st.apply(AddrAdd{b, eb, IfAddr(Ipv4(subnet + 2), 30)});
-            st.apply(LinkSet{.ns = b, .name = eb, .up = true});
+            f(EditOp{LinkAdd{.ns = a, .name = ea, .kind = LinkKind::veth, .up = true, .peer = eb, .peer_netns = b}});
+            f(EditOp{AddrAdd{a, ea, IfAddr(Ipv4(subnet + 1), 30)}});
+            f(EditOp{AddrAdd{b, eb, IfAddr(Ipv4(subnet + 2), 30)}});
+            f(EditOp{LinkSet{.ns = b, .name = eb, .up = true}});
         }
     }
+}
+
+inline void build_full_mesh(NetState& st, int n) {
+    for_each_mesh_edit(n, [&st](const EditOp& op) { st.apply(op); });
 }
 
 }  // namespace vethlab::bench

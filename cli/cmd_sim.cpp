@@ -1,5 +1,13 @@
 // The simulator from the command line: vethlab sim | ping | routes | reach.
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
 #include <iostream>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -15,20 +23,77 @@
 namespace vethlab::cli {
 namespace {
 
-// Parses FILE and runs its configuration edits (not its observations) on the twin.
-// Refused edits are reported on stderr and skipped, as a shell script would go on.
+// Reads FILE on a second thread while this one applies its edits: reading a big file
+// and building its state take about as long as each other. Edits cross in batches,
+// at most a few batches ahead, in file order; the reader's errors come back at the end.
+Diagnostics read_alongside(const std::string& path, const std::function<void(Edit&)>& apply) {
+    constexpr size_t kBatch = 4096, kAhead = 8;
+    std::mutex m;
+    std::condition_variable cv;
+    std::deque<std::vector<Edit>> ready;
+    bool done = false;
+    Diagnostics errors;
+    std::exception_ptr failure;
+    std::thread reader([&] {
+        auto hand_over = [&](std::vector<Edit>&& batch) {
+            std::unique_lock lock(m);
+            cv.wait(lock, [&] { return ready.size() < kAhead; });
+            ready.push_back(std::move(batch));
+            cv.notify_all();
+        };
+        try {
+            std::vector<Edit> batch;
+            batch.reserve(kBatch);
+            errors = stream_topology(path, [&](Edit&& e) {
+                batch.push_back(std::move(e));
+                if (batch.size() == kBatch) {
+                    hand_over(std::move(batch));
+                    batch = {};
+                    batch.reserve(kBatch);
+                }
+            });
+            if (!batch.empty()) hand_over(std::move(batch));
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        std::lock_guard lock(m);
+        done = true;
+        cv.notify_all();
+    });
+    for (;;) {
+        std::vector<Edit> batch;
+        {
+            std::unique_lock lock(m);
+            cv.wait(lock, [&] { return !ready.empty() || done; });
+            if (ready.empty()) break;
+            batch = std::move(ready.front());
+            ready.pop_front();
+            cv.notify_all();
+        }
+        for (auto& e : batch) apply(e);
+    }
+    reader.join();
+    if (failure) std::rethrow_exception(failure);
+    return errors;
+}
+
+// Reads FILE and runs its configuration edits (not its observations) on the twin as
+// they are read: a huge file's edits are never all held. Refused edits are reported on
+// stderr and skipped, as a shell script would go on -- once the whole file is known to
+// be well formed; a file with syntax errors runs nothing.
 std::unique_ptr<sim::ScriptRunner> build(const std::string& path) {
-    Parsed parsed = load_topology(path);
-    if (!parsed.ok()) {
-        print_diagnostics(parsed.errors);
+    auto runner = std::make_unique<sim::ScriptRunner>();
+    std::string warnings;
+    const Diagnostics errors = read_alongside(path, [&](Edit& e) {
+        if (e.is_observation()) return;
+        auto r = runner->run(e);
+        if (r.refused) warnings += fmt::format("{}: warning: '{}': {}", e.loc.str(), e.text, r.output);
+    });
+    if (!errors.empty()) {
+        print_diagnostics(errors);
         return nullptr;
     }
-    auto runner = std::make_unique<sim::ScriptRunner>();
-    for (const auto& e : parsed.topology.edits) {
-        if (e.is_observation()) continue;
-        auto r = runner->run(e);
-        if (r.refused) std::cerr << fmt::format("{}: warning: '{}': {}", e.loc.str(), e.text, r.output);
-    }
+    std::cerr << warnings;
     return runner;
 }
 
@@ -131,23 +196,49 @@ struct ReachOptions {
     bool json = false;
 };
 
+// A string as nlohmann::json::dump writes it: plain ASCII as is, anything else through it.
+void write_json_string(std::ostream& out, std::string_view s) {
+    const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u >= 0x20 && u < 0x7f && c != '"' && c != '\\';
+    });
+    if (plain) out << '"' << s << '"';
+    else out << nlohmann::json(std::string(s)).dump();
+}
+
+// What nlohmann::json's dump(2) prints for the array of probe objects (keys in its
+// order), written probe by probe instead of building a million-object document.
+void write_reach_json(std::ostream& out, const std::vector<sim::ProbeResult>& results) {
+    if (results.empty()) {
+        out << "[]\n";
+        return;
+    }
+    out << "[\n";
+    bool first = true;
+    for (const auto& r : results) {
+        out << (first ? "" : ",\n") << "  {\n    \"detail\": ";
+        first = false;
+        write_json_string(out, r.detail);
+        out << ",\n    \"from\": ";
+        write_json_string(out, r.probe.ns);
+        out << ",\n    \"outcome\": \"" << sim::to_string(r.outcome) << "\",\n    \"target\": ";
+        write_json_string(out, r.probe.target);
+        out << ",\n    \"to\": \"" << r.probe.dst.str() << "\"\n  }";
+    }
+    out << "\n]\n";
+}
+
 void run_reach(const ReachOptions& o, Context& ctx) {
     auto runner = build(o.file);
     if (!runner) {
         ctx.exit_code = 1;
         return;
     }
-    const auto probes = o.peers ? sim::peer_probes(runner->state()) : sim::all_pairs(runner->state());
-    const auto results = sim::run_probes(runner->kernel(), probes);
-    if (!o.json) {
-        std::cout << sim::format_matrix(results);
-        return;
-    }
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& r : results)
-        out.push_back({{"from", r.probe.ns}, {"to", r.probe.dst.str()}, {"target", r.probe.target},
-                       {"outcome", sim::to_string(r.outcome)}, {"detail", r.detail}});
-    std::cout << out.dump(2) << "\n";
+    auto probes = o.peers ? sim::peer_probes(runner->state()) : sim::all_pairs(runner->state());
+    const auto results = sim::run_probes(runner->kernel(), std::move(probes));
+    if (o.json) write_reach_json(std::cout, results);
+    else if (o.peers) sim::write_peer_report(std::cout, results);
+    else std::cout << sim::format_matrix(results);
 }
 
 }  // namespace

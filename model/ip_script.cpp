@@ -70,7 +70,9 @@ std::optional<uint32_t> Cursor::number(const Word& key) {
     return n;
 }
 
-void Cursor::error(const Word& at, std::string message) { errors_->push_back(Diagnostic{at.loc, std::move(message)}); }
+void Cursor::error(const Word& at, std::string message) {
+    errors_->push_back(Diagnostic{loc_ ? loc_->at(at.at) : SourceLoc{}, std::move(message)});
+}
 
 void Cursor::unexpected(const Word& w) {
     const Word* prev = &w == &words_.front() ? nullptr : &w - 1;
@@ -120,17 +122,19 @@ struct CommandWords {
     std::vector<std::pair<Word, Word>> redirects;
 };
 
-CommandWords locate(const shell::Command& cmd, const shell::Locator& loc) {
+// Words keep their offsets; only an error turns one into file:line:col.
+CommandWords words_of(shell::Command& cmd) {
     CommandWords out;
-    for (const auto& t : cmd.words) out.words.push_back(Word{t.text, loc.at(t.begin)});
-    for (const auto& [op, target] : cmd.redirects)
-        out.redirects.emplace_back(Word{op.text, loc.at(op.begin)}, Word{target.text, loc.at(target.begin)});
+    out.words.reserve(cmd.words.size());
+    for (auto& t : cmd.words) out.words.push_back(Word{std::move(t.text), t.begin});
+    for (auto& [op, target] : cmd.redirects)
+        out.redirects.emplace_back(Word{std::move(op.text), op.begin}, Word{std::move(target.text), target.begin});
     return out;
 }
 
 // Everything a command can start with: sudo, set, echo, and the programs.
-void parse_top(CommandWords& cw, Diagnostics& errors, const Ctx& ctx) {
-    Cursor c(cw.words, errors);
+void parse_top(CommandWords& cw, Diagnostics& errors, const shell::Locator& loc, const Ctx& ctx) {
+    Cursor c(std::move(cw.words), errors, &loc);
     if (c.peek().text == "sudo") {
         const Word& sudo = c.take();
         if (c.done()) return c.error(sudo, "'sudo' needs a command");
@@ -164,34 +168,49 @@ void check_or_true(const shell::Command& cmd, const std::vector<EditOp>& ops, co
                                     "'|| true' is only supported after an observation (ping, route -n, ip ... show)"});
 }
 
-void interpret(const shell::Command& cmd, std::string_view text, const shell::Locator& loc, Parsed& p) {
-    CommandWords cw = locate(cmd, loc);
+// One command's edits to the sink, or its errors to `errors`.
+void interpret(shell::Command& cmd, std::string_view text, const shell::Locator& loc, Diagnostics& errors,
+               const EditSink& sink) {
+    CommandWords cw = words_of(cmd);
     if (cw.words.empty()) {
-        p.errors.push_back(Diagnostic{cw.redirects.front().first.loc, "redirection without a command"});
+        errors.push_back(Diagnostic{loc.at(cw.redirects.front().first.at), "redirection without a command"});
         return;
     }
-    Diagnostics errors;
+    const size_t first = cw.words.front().at;
+    Diagnostics mine;
     std::vector<EditOp> ops;
-    const SourceLoc first = cw.words.front().loc;
-    parse_top(cw, errors, Ctx{"", false, &ops});
-    if (errors.empty()) check_or_true(cmd, ops, loc, errors);
-    if (!errors.empty()) {
-        p.errors.insert(p.errors.end(), errors.begin(), errors.end());
+    parse_top(cw, mine, loc, Ctx{"", false, &ops});
+    if (mine.empty()) check_or_true(cmd, ops, loc, mine);
+    if (!mine.empty()) {
+        errors.insert(errors.end(), mine.begin(), mine.end());
         return;
     }
+    const SourceLoc at = loc.at(first);
     const std::string line = shell::logical_text(text, cmd.begin, cmd.end);
-    for (auto& op : ops) p.topology.edits.push_back(Edit{std::move(op), first, line});
+    for (auto& op : ops) sink(Edit{std::move(op), at, line});
 }
 
-Parsed run(std::string_view text, const shell::Locator& loc, const std::string& file) {
-    Parsed p;
-    p.topology.file = file;
-    const shell::Lexed lexed = shell::lex_commands(text);
-    for (const auto& e : lexed.errors) p.errors.push_back(Diagnostic{loc.at(e.at), e.message});
-    for (const auto& cmd : lexed.commands) interpret(cmd, text, loc, p);
-    std::stable_sort(p.errors.begin(), p.errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
+Diagnostics run(std::string_view text, const shell::Locator& loc, const EditSink& sink) {
+    shell::CommandReader reader(text);
+    Diagnostics interpreted;  // the commands' own errors
+    shell::Command cmd;
+    while (reader.next(cmd)) interpret(cmd, text, loc, interpreted, sink);
+    // As if the whole text were lexed first, then split, then interpreted; then by place.
+    Diagnostics errors;
+    errors.reserve(reader.lex_errors().size() + reader.syntax_errors().size() + interpreted.size());
+    for (const auto& e : reader.lex_errors()) errors.push_back(Diagnostic{loc.at(e.at), e.message});
+    for (const auto& e : reader.syntax_errors()) errors.push_back(Diagnostic{loc.at(e.at), e.message});
+    errors.insert(errors.end(), std::make_move_iterator(interpreted.begin()), std::make_move_iterator(interpreted.end()));
+    std::stable_sort(errors.begin(), errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
         return std::pair(a.loc.line, a.loc.col) < std::pair(b.loc.line, b.loc.col);
     });
+    return errors;
+}
+
+Parsed collect(std::string_view text, const shell::Locator& loc, const std::string& file) {
+    Parsed p;
+    p.topology.file = file;
+    p.errors = run(text, loc, [&p](Edit&& e) { p.topology.edits.push_back(std::move(e)); });
     return p;
 }
 
@@ -199,11 +218,15 @@ Parsed run(std::string_view text, const shell::Locator& loc, const std::string& 
 }  // namespace ipscript
 
 Parsed parse_ip_script(std::string_view text, const std::string& file) {
-    return ipscript::run(text, shell::Locator(text, SourceLoc{file, 1, 1}, false), file);
+    return ipscript::collect(text, shell::Locator(text, SourceLoc{file, 1, 1}, false), file);
+}
+
+Diagnostics stream_ip_script(std::string_view text, const std::string& file, const EditSink& sink) {
+    return ipscript::run(text, shell::Locator(text, SourceLoc{file, 1, 1}, false), sink);
 }
 
 Parsed parse_ip_command(std::string_view command, const SourceLoc& at) {
-    Parsed p = ipscript::run(command, shell::Locator(command, at, true), at.file);
+    Parsed p = ipscript::collect(command, shell::Locator(command, at, true), at.file);
     if (p.ok() && p.topology.edits.empty()) p.errors.push_back(Diagnostic{at, "empty command"});
     return p;
 }

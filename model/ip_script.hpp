@@ -16,6 +16,10 @@ namespace vethlab {
 // A whole script. Collects every error; a command with an error gives no edit.
 // Parsed.topology.file = file; locations are file:line:column (1-based).
 Parsed parse_ip_script(std::string_view text, const std::string& file);
+// The same, handing each edit to `sink` as soon as its command is read instead of
+// keeping them all; returns the errors parse_ip_script would. Nothing of the script is
+// held but the text, so a million-line script costs its size, not its edits.
+Diagnostics stream_ip_script(std::string_view text, const std::string& file, const EditSink& sink);
 
 // One command (e.g. a YAML step). Errors are reported on at.line, at column
 // at.col + offset in `command`. A command with no edit at all is an error.

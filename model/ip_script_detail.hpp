@@ -9,12 +9,13 @@
 
 #include "model/diagnostic.hpp"
 #include "model/edit.hpp"
+#include "model/shell_lexer.hpp"
 
 namespace vethlab::ipscript {
 
 struct Word {
     std::string text;
-    SourceLoc loc;
+    size_t at = 0;  // byte offset in the text being read; a Locator makes it file:line:col
 };
 
 // A word as it can be shown in a message: control and non-ASCII bytes as \xNN.
@@ -46,7 +47,9 @@ const Choice<T>* first_match(std::string_view arg, const Choice<T> (&table)[N]) 
 // The words of one command, consumed left to right. Errors go to the diagnostics.
 class Cursor {
 public:
-    Cursor(std::vector<Word> words, Diagnostics& errors) : words_(std::move(words)), errors_(&errors) {}
+    // loc turns word offsets into locations for errors (none: errors carry no location).
+    Cursor(std::vector<Word> words, Diagnostics& errors, const shell::Locator* loc = nullptr)
+        : words_(std::move(words)), errors_(&errors), loc_(loc) {}
 
     bool done() const { return pos_ >= words_.size(); }
     const Word& peek() const { return words_[pos_]; }
@@ -65,6 +68,7 @@ private:
     std::vector<Word> words_;
     size_t pos_ = 0;
     Diagnostics* errors_;
+    const shell::Locator* loc_;
 };
 
 // The command being parsed: its namespace, `ip -br`, and where operations go.

@@ -184,11 +184,11 @@ namespace vethlab {
 
 Result<RouteSpec> parse_route_spec(const std::vector<std::string>& words) {
     std::vector<ipscript::Word> ws;
-    for (const auto& w : words) ws.push_back(ipscript::Word{w, SourceLoc{}});
+    for (const auto& w : words) ws.push_back(ipscript::Word{w, 0});
     Diagnostics errors;
     ipscript::Cursor c(ws, errors);
     RouteSpec spec;
-    ipscript::parse_route_words(c, spec, ipscript::Word{"route", SourceLoc{}});
+    ipscript::parse_route_words(c, spec, ipscript::Word{"route", 0});
     if (!errors.empty()) return Error{errors.front().message};
     return spec;
 }

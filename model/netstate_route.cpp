@@ -30,22 +30,12 @@ bool matches_for_delete(const Route& r, const RouteSpec& s, const Route& want) {
 }  // namespace
 
 const Route* NetState::lookup(const Namespace& n, Ipv4 dst, RouteScope min_scope, int oif) const {
-    for (uint32_t table : {kTableLocal, kTableMain}) {
-        // Longest prefix first; among routes with that destination the lowest tos, then
-        // metric, the earliest on a tie.
-        for (uint64_t lens = n.routes.prefix_lengths(table); lens;) {
-            const int len = 63 - std::countl_zero(lens);
-            lens &= ~(uint64_t(1) << len);
-            const Route* best = nullptr;
-            n.routes.for_each_with_dst(table, Prefix(dst, len), [&](const Route& r) {
-                if (uint8_t(r.scope) < uint8_t(min_scope)) return;
-                if (!is_error_type(r.type) && oif && r.oif != oif) return;
-                if (!best || r.tos < best->tos || (r.tos == best->tos && r.metric < best->metric)) best = &r;
-            });
-            if (best) return best;
-        }
-    }
-    return nullptr;
+    auto accept = [&](const Route& r) {
+        if (uint8_t(r.scope) < uint8_t(min_scope)) return false;
+        return is_error_type(r.type) || !oif || r.oif == oif;
+    };
+    if (const Route* r = n.routes.lookup(kTableLocal, dst, accept)) return r;
+    return n.routes.lookup(kTableMain, dst, accept);
 }
 
 // The nexthop checks of fib_create_info/fib_check_nh: fills r.oif for gateway routes.

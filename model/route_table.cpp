@@ -36,6 +36,9 @@ RouteTable& RouteTable::operator=(RouteTable&& o) noexcept {
     by_src_ = std::move(o.by_src_);
     main_local_ = std::exchange(o.main_local_, {});
     other_lengths_ = std::exchange(o.other_lengths_, {});
+    generation_ = std::exchange(o.generation_, 0) + 1;  // o's compiled tables stay with o
+    fib_ = FibCache{};
+    o.fib_ = FibCache{};
     return *this;
 }
 
@@ -76,6 +79,7 @@ RouteTable::Handle RouteTable::allocate(const Route& r) {
 }
 
 RouteTable::Handle RouteTable::push_back(const Route& r) {
+    changed();
     const Handle h = allocate(r);
     node(h).prev = tail_;
     node(h).next = kNone;
@@ -88,6 +92,7 @@ RouteTable::Handle RouteTable::push_back(const Route& r) {
 }
 
 void RouteTable::erase(Handle h) {
+    changed();
     unindex(h);
     Node& n = node(h);
     if (n.prev == kNone) head_ = n.next;
@@ -101,6 +106,7 @@ void RouteTable::erase(Handle h) {
 
 void RouteTable::replace(Handle h, const Route& r) {
     // Same table and dst: the route keeps its place in the order and among its dst.
+    changed();
     Node& n = node(h);
     assert(n.route.table == r.table && n.route.dst == r.dst);
     unlink_oif(h);
@@ -221,6 +227,79 @@ void RouteTable::count_src(Ipv4 src, int delta) {
         else by_src_.insert(src.value(), 1);
     } else if (--*n == 0) {
         by_src_.erase(src.value());
+    }
+}
+
+}  // namespace vethlab
+
+namespace vethlab {
+
+// Compiling costs a sort of the destinations; it pays once a table is looked up about
+// as often as it holds routes/16 between two changes (the data path, not a build that
+// checks a gateway after each route).
+const RouteTable::Compiled* RouteTable::compiled(uint32_t table) const {
+    if (!compiled_kind(table)) return nullptr;
+    if (fib_.generation != generation_) {
+        fib_.generation = generation_;
+        fib_.lookups = 0;
+        fib_.built = false;
+    }
+    if (!fib_.built) {
+        if (++fib_.lookups < 32 + size_ / 16) return nullptr;
+        compile();
+        fib_.built = true;
+    }
+    return &fib_.tables[table == kTableMain ? 0 : 1];
+}
+
+void RouteTable::compile() const {
+    for (int t = 0; t < 2; ++t) {
+        const uint32_t table = t == 0 ? kTableMain : kTableLocal;
+        Compiled& c = fib_.tables[size_t(t)];
+        c = Compiled{};
+        // The distinct destinations, each with its first route (insertion order).
+        std::vector<std::pair<Prefix, Handle>> dsts;
+        for (Handle h = head_; h != kNone; h = node(h).next) {
+            const Route& r = node(h).route;
+            if (r.table == table && dst_head(table, r.dst) == h) dsts.emplace_back(r.dst, h);
+        }
+        // Containers before what they contain: by network, then shorter first.
+        std::sort(dsts.begin(), dsts.end(), [](const auto& a, const auto& b) {
+            return a.first.network().value() != b.first.network().value()
+                       ? a.first.network().value() < b.first.network().value()
+                       : a.first.len() < b.first.len();
+        });
+        // Destinations nest or are disjoint, so a stack holds those containing the
+        // current address, the longest on top. Interval boundaries: where a destination
+        // starts, and just past where it ends.
+        auto last = [](Prefix p) {
+            return uint64_t(p.network().value()) + (uint64_t(1) << (32 - p.len())) - 1;
+        };
+        std::vector<uint64_t> bounds{0};
+        for (const auto& [p, h] : dsts) {
+            bounds.push_back(p.network().value());
+            if (last(p) + 1 <= 0xffffffffull) bounds.push_back(last(p) + 1);
+        }
+        std::sort(bounds.begin(), bounds.end());
+        bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
+        std::vector<uint32_t> stack;  // indexes into c.dests
+        std::vector<uint64_t> ends;   // last address of each, by index
+        size_t next = 0;
+        c.dests.reserve(dsts.size());
+        for (const uint64_t b : bounds) {
+            while (!stack.empty() && ends[stack.back()] < b) stack.pop_back();
+            while (next < dsts.size() && dsts[next].first.network().value() == b) {
+                c.dests.push_back({dsts[next].second, stack.empty() ? kNone : stack.back()});
+                ends.push_back(last(dsts[next].first));
+                stack.push_back(uint32_t(c.dests.size() - 1));
+                ++next;
+            }
+            if (!c.starts.empty() && c.top.back() == (stack.empty() ? kNone : stack.back())) continue;  // same as before
+            c.starts.push_back(uint32_t(b));
+            c.top.push_back(stack.empty() ? kNone : stack.back());
+        }
+        c.starts.shrink_to_fit();
+        c.top.shrink_to_fit();
     }
 }
 

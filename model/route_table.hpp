@@ -5,7 +5,9 @@
 // routes through a device, whether any route prefers a source, and which prefix
 // lengths a table holds. Iterated like a container of `const Route&`; changed only by
 // NetState. Built to stay small: a full mesh of 1000 namespaces holds 3M routes.
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -100,7 +102,41 @@ public:
     // Bit l set: the table holds a route with a /l destination.
     uint64_t prefix_lengths(uint32_t table) const;
 
+    // The fib lookup of one table (fib_table_lookup): among the destinations holding
+    // `addr`, longest prefix first, the routes with that destination for which
+    // accept(route) holds; the lowest tos, then metric, the earliest on a tie. A
+    // destination with no accepted route falls through to the next shorter one.
+    // A table looked up often between changes is compiled into a sorted array of
+    // address intervals, each naming its longest covering destination (a binary search,
+    // not one hash probe per prefix length); until then, and for other tables, one
+    // probe per prefix length present.
+    template <class Accept>
+    const Route* lookup(uint32_t table, Ipv4 addr, Accept accept) const;
+
 private:
+    // A compiled table (main or local): intervals of the address space, in order; the
+    // interval starting at starts[i] lies in dest[top[i]], the longest destination
+    // holding it (kNone: none), whose `parent` is the next shorter one, and so on.
+    struct Compiled {
+        struct Dest {
+            Handle first;     // the first route with this destination
+            uint32_t parent;  // index of the next shorter destination holding it, or kNone
+        };
+        std::vector<uint32_t> starts;
+        std::vector<uint32_t> top;
+        std::vector<Dest> dests;
+    };
+    struct FibCache {
+        uint64_t generation = ~uint64_t(0);  // of the routes it was compiled from
+        uint64_t lookups = 0;                // since the last change
+        bool built = false;
+        std::array<Compiled, 2> tables;      // main, local
+    };
+    void compile() const;
+    static bool compiled_kind(uint32_t table) { return table == kTableMain || table == kTableLocal; }
+    const Compiled* compiled(uint32_t table) const;
+    void changed() { ++generation_; }
+
     struct Node {
         Route route;
         Handle prev, next;    // insertion order; a free node's next is the next free one
@@ -141,7 +177,43 @@ private:
     TagTable by_src_;                    // prefsrc -> how many routes prefer it
     std::array<Lengths, 2> main_local_;  // kTableMain, kTableLocal: looked up on every packet
     std::map<uint32_t, Lengths> other_lengths_;
+    uint64_t generation_ = 0;  // counts changes
+    mutable FibCache fib_;
 };
+
+template <class Accept>
+const Route* RouteTable::lookup(uint32_t table, Ipv4 addr, Accept accept) const {
+    const Route* best = nullptr;
+    auto consider = [&](Handle first) {  // the routes with one destination
+        for (Handle h = first; h != kNone; h = node(h).same_dst) {
+            const Route& r = node(h).route;
+            if (!accept(r)) continue;
+            if (!best || r.tos < best->tos || (r.tos == best->tos && r.metric < best->metric)) best = &r;
+        }
+    };
+    if (const Compiled* c = compiled(table)) {
+        // The last interval starting at or before addr (starts[0] is 0): a binary search
+        // without branches to mispredict.
+        const uint32_t* base = c->starts.data();
+        for (size_t n = c->starts.size(); n > 1;) {
+            const size_t half = n / 2;
+            base = base[half] <= addr.value() ? base + half : base;
+            n -= half;
+        }
+        for (uint32_t d = c->top[size_t(base - c->starts.data())]; d != kNone; d = c->dests[d].parent) {
+            consider(c->dests[d].first);
+            if (best) return best;
+        }
+        return nullptr;
+    }
+    for (uint64_t lens = prefix_lengths(table); lens;) {
+        const int len = 63 - std::countl_zero(lens);
+        lens &= ~(uint64_t(1) << len);
+        consider(dst_head(table, Prefix(addr, len)));
+        if (best) return best;
+    }
+    return nullptr;
+}
 
 template <class Pred>
 RouteTable::Handle RouteTable::find_first(uint32_t table, Prefix dst, Pred pred) const {

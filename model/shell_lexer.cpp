@@ -1,6 +1,8 @@
 #include "model/shell_lexer.hpp"
 
 #include <algorithm>
+#include <deque>
+#include <memory>
 
 namespace vethlab::shell {
 namespace {
@@ -10,13 +12,14 @@ bool is_op_char(char c) { return c == ';' || c == '&' || c == '|' || c == '<' ||
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool escapable_in_double_quotes(char c) { return c == '$' || c == '`' || c == '"' || c == '\\'; }
 
-// Splits the text into words and operators (newline is the operator "\n").
+// Splits the text into words and operators (newline is the operator "\n"), one token
+// at a time.
 class Lexer {
 public:
     Lexer(std::string_view s, std::vector<LexError>& errors) : s_(s), errors_(errors) {}
 
-    std::vector<Token> run() {
-        std::vector<Token> out;
+    // The next token, or false at the end of the text.
+    bool next(Token& out) {
         while (i_ < s_.size()) {
             const char c = s_[i_];
             if (is_blank(c)) {
@@ -24,17 +27,20 @@ public:
             } else if (const size_t k = continuation(i_)) {
                 i_ += k;
             } else if (c == '\n') {
-                out.push_back(Token{Token::Kind::op, "\n", i_, i_ + 1});
+                out = Token{Token::Kind::op, "\n", i_, i_ + 1};
                 ++i_;
+                return true;
             } else if (c == '#') {
                 while (i_ < s_.size() && s_[i_] != '\n') ++i_;
             } else if (is_op_char(c) || io_number_ahead()) {
-                out.push_back(lex_op());
+                out = lex_op();
+                return true;
             } else {
-                out.push_back(lex_word());
+                out = lex_word();
+                return true;
             }
         }
-        return out;
+        return false;
     }
 
 private:
@@ -63,11 +69,21 @@ private:
         return Token{Token::Kind::op, std::string(s_.substr(start, i_ - start)), start, i_};
     }
 
+    static bool plain(char c) {  // a character that stands for itself in a word
+        return !is_blank(c) && c != '\n' && !is_op_char(c) && c != '\\' && c != '\'' && c != '"' && c != '$' &&
+               c != '`';
+    }
+
     Token lex_word() {
         Token t{Token::Kind::word, "", i_, i_};
         while (i_ < s_.size()) {
             const char c = s_[i_];
-            if (const size_t k = continuation(i_)) {
+            if (plain(c)) {  // the common case: a run of plain characters in one append
+                size_t j = i_ + 1;
+                while (j < s_.size() && plain(s_[j])) ++j;
+                t.text.append(s_.data() + i_, j - i_);
+                i_ = j;
+            } else if (const size_t k = continuation(i_)) {
                 i_ += k;
             } else if (is_blank(c) || c == '\n' || is_op_char(c)) {
                 break;
@@ -146,95 +162,139 @@ std::string refusal(const std::string& op) {
     return "unexpected '" + op + "'";
 }
 
-// Groups tokens into commands; a command with a syntax error is dropped.
-class Splitter {
-public:
-    Splitter(const std::vector<Token>& tokens, Lexed& out) : t_(tokens), out_(out) {}
+}  // namespace
 
-    void run() {
-        for (k_ = 0; k_ < t_.size(); ++k_) {
-            const Token& t = t_[k_];
-            if (t.kind == Token::Kind::word)
-                word(t);
-            else if (is_terminator(t))
-                terminate(t);
-            else if (t.text == "||")
-                or_true(t);
-            else if (is_redirect(t.text))
-                redirect(t);
-            else
-                fail(t.begin, refusal(t.text));
+// Groups tokens into commands as the lexer produces them (two tokens of lookahead, for
+// `|| true` and redirections); a command with a syntax error is dropped.
+struct CommandReader::Impl {
+    explicit Impl(std::string_view text) : lexer(text, lex_errors) {}
+
+    Lexer lexer;
+    std::vector<LexError> lex_errors, split_errors;
+    std::deque<Token> ahead;  // ahead[0] is the token being looked at
+    Command cur;
+    Command ready;
+    bool has_ready = false;
+    bool broken = false;
+    bool ended = false;
+
+    // ahead[i], lexing as far as needed; null past the end of the text.
+    const Token* peek(size_t i) {
+        while (ahead.size() <= i) {
+            Token t;
+            if (!lexer.next(t)) return nullptr;
+            ahead.push_back(std::move(t));
         }
-        finish();
+        return &ahead[i];
     }
 
-private:
-    bool empty() const { return cur_.words.empty() && cur_.redirects.empty(); }
+    bool next(Command& out) {
+        while (!has_ready) {
+            if (!peek(0)) {
+                if (ended) return false;
+                ended = true;
+                finish();
+                continue;
+            }
+            step();
+        }
+        out = std::move(ready);
+        ready = Command{};
+        has_ready = false;
+        return true;
+    }
+
+    void step() {
+        Token t = std::move(ahead.front());
+        ahead.pop_front();
+        if (t.kind == Token::Kind::word)
+            word(std::move(t));
+        else if (is_terminator(t))
+            terminate(t);
+        else if (t.text == "||")
+            or_true(t);
+        else if (is_redirect(t.text))
+            redirect(std::move(t));
+        else
+            fail(t.begin, refusal(t.text));
+    }
+
+    bool empty() const { return cur.words.empty() && cur.redirects.empty(); }
 
     void fail(size_t at, std::string message) {
-        out_.errors.push_back({at, std::move(message)});
-        broken_ = true;
+        split_errors.push_back({at, std::move(message)});
+        broken = true;
     }
 
-    void word(const Token& t) {
-        if (cur_.or_true) return fail(t.begin, "unexpected word '" + t.text + "' after '|| true'");
-        cur_.words.push_back(t);
+    void word(Token t) {
+        if (cur.or_true) return fail(t.begin, "unexpected word '" + t.text + "' after '|| true'");
+        cur.words.push_back(std::move(t));
     }
 
     void terminate(const Token& t) {
-        if (!empty() || broken_) return finish();
+        if (!empty() || broken) return finish();
         if (t.text != "\n") fail(t.begin, "unexpected '" + t.text + "'");
-        broken_ = false;
+        broken = false;
     }
 
     void or_true(const Token& t) {
-        const bool next_true = k_ + 1 < t_.size() && t_[k_ + 1].kind == Token::Kind::word &&
-                               (t_[k_ + 1].text == "true" || t_[k_ + 1].text == ":");
-        const bool then_end = k_ + 2 >= t_.size() || is_terminator(t_[k_ + 2]);
-        if (empty() || cur_.or_true || !next_true || !then_end)
+        const Token* after = peek(0);
+        const bool next_true =
+            after && after->kind == Token::Kind::word && (after->text == "true" || after->text == ":");
+        const Token* then = next_true ? peek(1) : nullptr;
+        const bool then_end = !then || is_terminator(*then);
+        if (empty() || cur.or_true || !next_true || !then_end)
             return fail(t.begin, "'||' is only supported as '|| true' after an observation");
-        cur_.or_true = true;
-        cur_.or_at = t.begin;
-        ++k_;
+        cur.or_true = true;
+        cur.or_at = t.begin;
+        ahead.pop_front();  // the `true`
     }
 
-    void redirect(const Token& t) {
-        if (k_ + 1 >= t_.size() || t_[k_ + 1].kind != Token::Kind::word)
+    void redirect(Token t) {
+        const Token* target = peek(0);
+        if (!target || target->kind != Token::Kind::word)
             return fail(t.begin, "missing file name after '" + t.text + "'");
-        cur_.redirects.emplace_back(t, t_[k_ + 1]);
-        ++k_;
+        cur.redirects.emplace_back(std::move(t), std::move(ahead.front()));
+        ahead.pop_front();
+    }
+
+    // A command holding a bad quote or an expansion is not interpreted (one error, not
+    // two). The lexer records errors in text order token by token, so the ones inside
+    // this command are at the back, before any of the lookahead's.
+    bool has_lex_error(const Command& c) const {
+        for (auto e = lex_errors.rbegin(); e != lex_errors.rend() && e->at >= c.begin; ++e)
+            if (e->at < c.end) return true;
+        return false;
     }
 
     void finish() {
-        if (!broken_ && !empty()) {
-            cur_.begin = cur_.words.empty() ? cur_.redirects.front().first.begin : cur_.words.front().begin;
-            for (const auto& w : cur_.words) cur_.end = std::max(cur_.end, w.end);
-            for (const auto& r : cur_.redirects) cur_.end = std::max(cur_.end, r.second.end);
-            out_.commands.push_back(std::move(cur_));
+        if (!broken && !empty()) {
+            cur.begin = cur.words.empty() ? cur.redirects.front().first.begin : cur.words.front().begin;
+            for (const auto& w : cur.words) cur.end = std::max(cur.end, w.end);
+            for (const auto& r : cur.redirects) cur.end = std::max(cur.end, r.second.end);
+            if (!has_lex_error(cur)) {
+                ready = std::move(cur);
+                has_ready = true;
+            }
         }
-        cur_ = Command{};
-        broken_ = false;
+        cur = Command{};
+        broken = false;
     }
-
-    const std::vector<Token>& t_;
-    Lexed& out_;
-    Command cur_;
-    bool broken_ = false;
-    size_t k_ = 0;
 };
 
-}  // namespace
+CommandReader::CommandReader(std::string_view text) : impl_(std::make_unique<Impl>(text)) {}
+CommandReader::~CommandReader() = default;
+bool CommandReader::next(Command& out) { return impl_->next(out); }
+const std::vector<LexError>& CommandReader::lex_errors() const { return impl_->lex_errors; }
+const std::vector<LexError>& CommandReader::syntax_errors() const { return impl_->split_errors; }
 
 Lexed lex_commands(std::string_view text) {
     Lexed out;
-    const std::vector<Token> tokens = Lexer(text, out.errors).run();
-    const size_t lex_errors = out.errors.size();
-    Splitter(tokens, out).run();
-    // A command holding a bad quote or an expansion is not interpreted (one error, not two).
-    std::erase_if(out.commands, [&](const Command& c) {
-        return std::any_of(out.errors.begin(), out.errors.begin() + long(lex_errors),
-                           [&](const LexError& e) { return e.at >= c.begin && e.at < c.end; });
-    });
+    CommandReader reader(text);
+    Command c;
+    while (reader.next(c)) out.commands.push_back(std::move(c));
+    out.errors = reader.lex_errors();
+    out.errors.insert(out.errors.end(), reader.syntax_errors().begin(), reader.syntax_errors().end());
     return out;
 }
 

@@ -4,6 +4,7 @@
 // ';' and '&&', each with its redirections and an optional trailing `|| true`.
 // Positions are byte offsets into the text; a Locator turns them into line:column.
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -42,6 +43,24 @@ struct Lexed {
 };
 
 Lexed lex_commands(std::string_view text);
+
+// The same, one command at a time: a script of millions of lines is never held as
+// tokens. Errors are complete once next() has returned false.
+class CommandReader {
+public:
+    explicit CommandReader(std::string_view text);  // text must outlive the reader
+    ~CommandReader();
+    CommandReader(const CommandReader&) = delete;
+    CommandReader& operator=(const CommandReader&) = delete;
+
+    bool next(Command& out);  // false at the end
+    const std::vector<LexError>& lex_errors() const;     // bad quotes, expansions
+    const std::vector<LexError>& syntax_errors() const;  // operators, `||`, redirections
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
 
 // The raw text of [begin, end) on one logical line: continuations become one space.
 std::string logical_text(std::string_view text, size_t begin, size_t end);

@@ -1,6 +1,7 @@
 #include "model/topology.hpp"
 
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -20,9 +21,10 @@ bool ends_with(std::string_view s, std::string_view tail) {
 bool looks_like_yaml(std::string_view path, std::string_view text) {
     if (ends_with(path, ".yaml") || ends_with(path, ".yml")) return true;
     if (ends_with(path, ".sh")) return false;
-    std::istringstream in{std::string(text)};
-    std::string line;
-    while (std::getline(in, line)) {
+    for (size_t pos = 0; pos < text.size();) {  // line by line, without copying the text
+        const size_t nl = std::min(text.find('\n', pos), text.size());
+        const std::string_view line = text.substr(pos, nl - pos);
+        pos = nl + 1;
         const auto start = line.find_first_not_of(" \t");
         if (start == std::string::npos || line[start] == '#') continue;
         if (line.rfind("---", start) == start) return true;
@@ -47,19 +49,23 @@ Applied apply_all(const Topology& topo) {
     return out;
 }
 
+Diagnostics stream_topology(const std::string& path, const EditSink& sink) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return {{{path, 0, 0}, "cannot open file"}};
+    std::string text;
+    in.seekg(0, std::ios::end);
+    if (const auto size = in.tellg(); size > 0) text.reserve(size_t(size));
+    in.seekg(0, std::ios::beg);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (looks_like_yaml(path, text)) return stream_yaml_topology(text, path, sink);
+    return stream_ip_script(text, path, sink);
+}
+
 Parsed load_topology(const std::string& path) {
     Parsed out;
     out.topology.file = path;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        out.errors.push_back({{path, 0, 0}, "cannot open file"});
-        return out;
-    }
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    const std::string text = buf.str();
-    if (looks_like_yaml(path, text)) return parse_yaml_topology(text, path);
-    return parse_ip_script(text, path);
+    out.errors = stream_topology(path, [&out](Edit&& e) { out.topology.edits.push_back(std::move(e)); });
+    return out;
 }
 
 Parsed check_topology(const std::string& path) {

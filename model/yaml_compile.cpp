@@ -132,10 +132,10 @@ void check_decl(YamlSource& src, const TopologyDecl& decl) {
     }
 }
 
-void compile_decl(const TopologyDecl& decl, std::vector<Edit>& edits, Diagnostics& errors) {
+void compile_decl(const TopologyDecl& decl, const EditSink& sink, Diagnostics& errors) {
     auto push = [&](EditOp op, const SourceLoc& at) {
         std::string text = format_command(op);
-        edits.push_back(Edit{std::move(op), at, std::move(text)});
+        sink(Edit{std::move(op), at, std::move(text)});
     };
     for (const auto& ns : decl.namespaces) push(NetnsAdd{ns.name}, ns.loc);
     for (const auto& ns : decl.namespaces)
@@ -157,7 +157,7 @@ void compile_decl(const TopologyDecl& decl, std::vector<Edit>& edits, Diagnostic
         for (const auto& s : ns.sysctls) push(SysctlSet{ns.name, s.key, s.value}, s.loc);
     for (const auto& step : decl.steps) {
         Parsed p = parse_ip_command(step.command, step.loc);
-        edits.insert(edits.end(), p.topology.edits.begin(), p.topology.edits.end());
+        for (auto& e : p.topology.edits) sink(std::move(e));
         errors.insert(errors.end(), p.errors.begin(), p.errors.end());
     }
 }

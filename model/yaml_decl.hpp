@@ -13,6 +13,7 @@
 
 #include "model/diagnostic.hpp"
 #include "model/edit.hpp"
+#include "model/topology.hpp"
 
 namespace vethlab::yaml {
 
@@ -123,6 +124,6 @@ void read_addresses(YamlSource& src, const YAML::Node& n, std::string_view what,
 // Cross checks over the whole declaration: names, duplicates, undeclared namespaces.
 void check_decl(YamlSource& src, const TopologyDecl& decl);
 // The canonical edit order (DESIGN.md), steps parsed with parse_ip_command.
-void compile_decl(const TopologyDecl& decl, std::vector<Edit>& edits, Diagnostics& errors);
+void compile_decl(const TopologyDecl& decl, const EditSink& sink, Diagnostics& errors);
 
 }  // namespace vethlab::yaml

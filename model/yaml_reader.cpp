@@ -171,6 +171,11 @@ TopologyDecl read_decl(YamlSource& src, const YAML::Node& root) {
 Parsed parse_yaml_topology(std::string_view text, const std::string& file) {
     Parsed out;
     out.topology.file = file;
+    out.errors = stream_yaml_topology(text, file, [&out](Edit&& e) { out.topology.edits.push_back(std::move(e)); });
+    return out;
+}
+
+Diagnostics stream_yaml_topology(std::string_view text, const std::string& file, const EditSink& sink) {
     yaml::YamlSource src(text, file);
     Diagnostics compile_errors;
     try {
@@ -178,18 +183,18 @@ Parsed parse_yaml_topology(std::string_view text, const std::string& file) {
         if (docs.size() > 1) src.error(src.loc(docs[1]), "a topology file holds one YAML document; found another");
         const yaml::TopologyDecl decl = yaml::read_decl(src, docs.empty() ? YAML::Node() : docs[0]);
         yaml::check_decl(src, decl);
-        yaml::compile_decl(decl, out.topology.edits, compile_errors);
+        yaml::compile_decl(decl, sink, compile_errors);
     } catch (const YAML::Exception& e) {
         src.error(src.loc(e.mark), e.msg);
     } catch (const std::exception& e) {
         src.error(SourceLoc{file, 0, 0}, e.what());
     }
-    out.errors = src.take_errors();
-    out.errors.insert(out.errors.end(), compile_errors.begin(), compile_errors.end());
-    std::stable_sort(out.errors.begin(), out.errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    Diagnostics errors = src.take_errors();
+    errors.insert(errors.end(), compile_errors.begin(), compile_errors.end());
+    std::stable_sort(errors.begin(), errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
         return std::pair(a.loc.line, a.loc.col) < std::pair(b.loc.line, b.loc.col);
     });
-    return out;
+    return errors;
 }
 
 }  // namespace vethlab

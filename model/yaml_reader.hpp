@@ -14,5 +14,7 @@ namespace vethlab {
 // the YAML it came from. Every problem found is reported, each with its location.
 // Never throws.
 Parsed parse_yaml_topology(std::string_view text, const std::string& file);
+// The same, handing each compiled edit to `sink` instead of keeping them.
+Diagnostics stream_yaml_topology(std::string_view text, const std::string& file, const EditSink& sink);
 
 }  // namespace vethlab

@@ -2,32 +2,61 @@
 
 namespace vethlab::sim {
 
-void EventQueue::at(Time when, std::function<void()> fn) {
-    uint32_t slot;
-    if (free_slots_.empty()) {
-        slot = uint32_t(slots_.size());
-        slots_.push_back(std::move(fn));
-    } else {
-        slot = free_slots_.back();
-        free_slots_.pop_back();
-        slots_[slot] = std::move(fn);
+EventQueue::~EventQueue() {
+    for (auto& [when, fifo] : due_)
+        for (size_t k = fifo.head; k < fifo.cells.size(); ++k) cell(fifo.cells[k]).destroy(cell(fifo.cells[k]));
+}
+
+uint32_t EventQueue::allocate() {
+    if (!free_.empty()) {
+        const uint32_t i = free_.back();
+        free_.pop_back();
+        return i;
     }
-    heap_.push(Key{when < now_ ? now_ : when, seq_++, slot});
+    // Default-initialised: the buffers are written only as events fill them.
+    if ((cells_ & kChunkMask) == 0) chunks_.push_back(std::unique_ptr<Cell[]>(new Cell[size_t(kChunkMask) + 1]));
+    return cells_++;
+}
+
+void EventQueue::schedule(Time when, uint32_t i) {
+    auto it = due_.find(when);
+    if (it == due_.end()) {
+        Fifo fifo;
+        if (!spare_.empty()) {
+            fifo = std::move(spare_.back());
+            spare_.pop_back();
+        }
+        it = due_.emplace(when, std::move(fifo)).first;
+    }
+    it->second.cells.push_back(i);
+    ++size_;
 }
 
 bool EventQueue::step() {
-    if (heap_.empty()) return false;
-    const Key k = heap_.top();
-    heap_.pop();
-    now_ = k.when;
-    std::function<void()> fn = std::move(slots_[k.slot]);
-    free_slots_.push_back(k.slot);
-    fn();
+    if (due_.empty()) return false;
+    auto it = due_.begin();
+    Fifo& fifo = it->second;
+    const uint32_t i = fifo.cells[fifo.head++];
+    now_ = it->first;
+    --size_;
+    if (fifo.head == fifo.cells.size()) {  // nothing else due then (the event may add more)
+        fifo.cells.clear();
+        fifo.head = 0;
+        if (spare_.size() < 8) spare_.push_back(std::move(fifo));
+        due_.erase(it);
+    }
+    // The cell stays put while the event runs, and is free only afterwards.
+    struct Release {
+        EventQueue* q;
+        uint32_t i;
+        ~Release() { q->free_.push_back(i); }
+    } release{this, i};
+    cell(i).run(cell(i));
     return true;
 }
 
 void EventQueue::run_until(Time until) {
-    while (!heap_.empty() && heap_.top().when <= until) step();
+    while (!due_.empty() && due_.begin()->first <= until) step();
     if (now_ < until) now_ = until;
 }
 

@@ -1,8 +1,19 @@
 #pragma once
 // Virtual time: events run in (time, insertion) order. Nothing in sim/ reads a clock.
+//
+// Built for a million events in flight (every probe of a big mesh leaves at the same
+// instant): events wait in one FIFO per distinct time -- the data path schedules at a
+// handful of offsets from now (a hop, a loop, a retransmit), so the times in flight are
+// few -- and their callables live in a pool of fixed-size cells, allocated once and
+// reused, instead of one heap block per event.
+#include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <queue>
+#include <map>
+#include <memory>
+#include <new>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace vethlab::sim {
@@ -14,30 +25,91 @@ inline constexpr Time kSecond = 1000 * kMillisecond;
 
 class EventQueue {
 public:
+    EventQueue() = default;
+    EventQueue(const EventQueue&) = delete;
+    EventQueue& operator=(const EventQueue&) = delete;
+    ~EventQueue();
+
     Time now() const { return now_; }
-    void at(Time when, std::function<void()> fn);
-    void after(Time delay, std::function<void()> fn) { at(now_ + delay, std::move(fn)); }
+    // fn() runs at `when` (now, if `when` is past), after every event scheduled earlier
+    // for the same time.
+    template <class F>
+    void at(Time when, F&& fn);
+    template <class F>
+    void after(Time delay, F&& fn) {
+        at(now_ + delay, std::forward<F>(fn));
+    }
     // Runs events until none is left at or before `until`; then time is `until`.
     void run_until(Time until);
     // Runs events while `keep_going` says so and some are left; returns false if none left.
     bool run_while(const std::function<bool()>& keep_going);
-    bool empty() const { return heap_.empty(); }
+    bool empty() const { return size_ == 0; }
+    size_t size() const { return size_; }
 
 private:
-    // The heap orders small keys; the callables stay put in slots_.
-    struct Key {
-        Time when;
-        uint64_t seq;
-        uint32_t slot;
-        bool operator>(const Key& o) const { return when != o.when ? when > o.when : seq > o.seq; }
+    // A cell holds a callable of up to kInline bytes in place, a bigger one by pointer.
+    static constexpr size_t kInline = 104;
+    struct Cell {
+        void (*run)(Cell&) = nullptr;      // calls the callable, then destroys it
+        void (*destroy)(Cell&) = nullptr;  // destroys it without calling
+        alignas(std::max_align_t) unsigned char buf[kInline];
     };
+    static constexpr unsigned kChunkBits = 12;  // cells live in chunks: they never move
+    static constexpr uint32_t kChunkMask = (uint32_t(1) << kChunkBits) - 1;
+
+    // The events due at one time, in insertion order: cells [head, size()) of `cells`.
+    struct Fifo {
+        std::vector<uint32_t> cells;
+        size_t head = 0;
+    };
+
+    Cell& cell(uint32_t i) { return chunks_[i >> kChunkBits][i & kChunkMask]; }
+    uint32_t allocate();
+    void schedule(Time when, uint32_t cell);
     bool step();
 
-    std::priority_queue<Key, std::vector<Key>, std::greater<>> heap_;
-    std::vector<std::function<void()>> slots_;
-    std::vector<uint32_t> free_slots_;
+    template <class F>
+    static void place(Cell& c, F&& fn);
+
+    std::vector<std::unique_ptr<Cell[]>> chunks_;
+    std::vector<uint32_t> free_;
+    uint32_t cells_ = 0;  // cells handed out so far (the rest of the last chunk is unused)
+    std::map<Time, Fifo> due_;
+    std::vector<Fifo> spare_;  // emptied FIFOs, kept for their capacity
+    size_t size_ = 0;
     Time now_ = 0;
-    uint64_t seq_ = 0;
 };
+
+template <class F>
+void EventQueue::place(Cell& c, F&& fn) {
+    using Fn = std::decay_t<F>;
+    if constexpr (sizeof(Fn) <= kInline && alignof(Fn) <= alignof(std::max_align_t) &&
+                  std::is_nothrow_move_constructible_v<Fn>) {
+        ::new (static_cast<void*>(c.buf)) Fn(std::forward<F>(fn));
+        c.run = [](Cell& x) {
+            Fn* f = std::launder(reinterpret_cast<Fn*>(x.buf));
+            struct Done {  // destroyed even if the event throws
+                Fn* f;
+                ~Done() { f->~Fn(); }
+            } done{f};
+            (*f)();
+        };
+        c.destroy = [](Cell& x) { std::launder(reinterpret_cast<Fn*>(x.buf))->~Fn(); };
+    } else {
+        ::new (static_cast<void*>(c.buf)) Fn*(new Fn(std::forward<F>(fn)));
+        c.run = [](Cell& x) {
+            std::unique_ptr<Fn> f(*std::launder(reinterpret_cast<Fn**>(x.buf)));
+            (*f)();
+        };
+        c.destroy = [](Cell& x) { delete *std::launder(reinterpret_cast<Fn**>(x.buf)); };
+    }
+}
+
+template <class F>
+void EventQueue::at(Time when, F&& fn) {
+    const uint32_t i = allocate();
+    place(cell(i), std::forward<F>(fn));
+    schedule(when < now_ ? now_ : when, i);
+}
 
 }  // namespace vethlab::sim

@@ -72,24 +72,36 @@ private:
         Time reachable = 30 * kSecond;
         Time delay_probe = 5 * kSecond;
     };
+    struct DevCache {
+        bool has_conf = false, has_peer = false;
+        DevConf conf;
+        std::pair<int, int> peer{-1, 0};  // veth: (namespace id, ifindex) of the other end
+    };
+    static constexpr int kDenseIfindex = 1 << 16;
     // A namespace as the data path sees it: interned to a small id, so events and
     // tables carry an int, not a name.
     struct Runtime {
         std::string name;
         const Namespace* ns = nullptr;  // refreshed on every configuration change
+        bool echo_ignore_all = false;   // net.ipv4.icmp_echo_ignore_all, refreshed with ns
         std::unordered_map<uint64_t, Neighbour> neigh;  // key: ifindex << 32 | ip
-        std::unordered_map<int, DevConf> conf;          // by ifindex, filled on first use
-        std::unordered_map<int, std::pair<int, int>> peer;  // veth ifindex -> (namespace id, ifindex)
-        std::map<uint16_t, std::function<void(const Ipv4Packet&)>> icmp_sockets;
+        // Per device, filled on first use: by ifindex below kDenseIfindex, else by map.
+        std::vector<DevCache> dev;
+        std::unordered_map<int, DevCache> sparse_dev;
+        std::optional<DevConf> plain;  // the values of a device that sets none of its own
+        std::unordered_map<uint16_t, std::function<void(const Ipv4Packet&)>> icmp_sockets;  // by echo id
         // inet_peer's ICMP token bucket per destination: (tokens, last refill).
         std::unordered_map<uint32_t, std::pair<Time, Time>> icmp_peers;
     };
     static uint64_t neigh_key(int ifindex, Ipv4 ip) { return uint64_t(uint32_t(ifindex)) << 32 | ip.value(); }
 
     int id_of(const std::string& ns);  // interns
+    void refresh(Runtime& r);          // ns and what is cached from its sysctls
     Runtime& rt(int id) { return rt_[size_t(id)]; }
     const Namespace* nsp(int id) const { return rt_[size_t(id)].ns; }
     const DevConf& conf(int id, const Link& dev);
+    DevCache& dev_cache(int id, int ifindex);
+    DevConf compute_conf(int id, const Link* dev);  // dev null: one with no values of its own
 
     // Devices
     void xmit(int ns, int ifindex, Frame frame);

@@ -112,7 +112,7 @@ void Kernel::local_deliver(int ns, const Ipv4Packet& pkt) {
     if (!n) return;
     auto& sockets = rt(ns).icmp_sockets;
     if (pkt.icmp.type == IcmpType::echo_request) {
-        if (st_.sysctl_value(*n, "net.ipv4.icmp_echo_ignore_all") != "0") return;
+        if (rt(ns).echo_ignore_all) return;
         auto route = route_output(ns, pkt.src);
         if (!route) {
             trace(fmt::format("{}: no route back to {} for the echo reply: dropped", name(ns), pkt.src.str()));

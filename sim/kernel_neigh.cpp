@@ -15,11 +15,15 @@ void Kernel::xmit(int ns, int ifindex, Frame frame) {
             trace(fmt::format("{}: {} has no carrier: the frame is dropped before the wire", name(ns), dev->name));
         return;  // a tap without a reader has no carrier; dummy drops; lo goes by loopback()
     }
-    auto [it, added] = rt(ns).peer.try_emplace(ifindex, -1, 0);
-    if (added) {
-        if (auto peer = st_.peer(*n, *dev)) it->second = {id_of(peer->first->name), peer->second->ifindex};
+    DevCache& cache = dev_cache(ns, ifindex);
+    if (!cache.has_peer) {
+        std::pair<int, int> found{-1, 0};
+        if (auto peer = st_.peer(*n, *dev)) found = {id_of(peer->first->name), peer->second->ifindex};
+        DevCache& c = dev_cache(ns, ifindex);  // id_of may have moved the runtimes
+        c.peer = found;
+        c.has_peer = true;
     }
-    const auto [pns, pif] = it->second;
+    const auto [pns, pif] = dev_cache(ns, ifindex).peer;
     const Link* peer = pns >= 0 ? nsp(pns)->link(pif) : nullptr;
     if (!peer || !peer->admin_up) {  // veth carrier: both ends up
         trace(fmt::format("{}: {} has no carrier (its peer is down): the frame is dropped before the wire", name(ns),
@@ -242,9 +246,11 @@ std::vector<NeighborEntry> Kernel::neighbours(const std::string& ns) const {
 
 void Kernel::after_config_change() {
     for (auto& runtime : rt_) {
-        const Namespace* n = runtime.ns = st_.ns(runtime.name);
-        runtime.conf.clear();
-        runtime.peer.clear();
+        refresh(runtime);
+        const Namespace* n = runtime.ns;
+        runtime.dev.clear();
+        runtime.sparse_dev.clear();
+        runtime.plain.reset();
         std::erase_if(runtime.neigh, [&](const auto& kv) {
             const Link* dev = n ? n->link(int(kv.first >> 32)) : nullptr;
             return !dev || !dev->admin_up || !st_.carrier(*n, *dev);

@@ -48,16 +48,43 @@ int Kernel::id_of(const std::string& ns) {
     if (added) {
         rt_.emplace_back();
         rt_.back().name = ns;
-        rt_.back().ns = st_.ns(ns);
+        refresh(rt_.back());
     }
     return it->second;
 }
 
+void Kernel::refresh(Runtime& r) {
+    r.ns = st_.ns(r.name);
+    r.echo_ignore_all = r.ns && st_.sysctl_value(*r.ns, "net.ipv4.icmp_echo_ignore_all") != "0";
+}
+
+Kernel::DevCache& Kernel::dev_cache(int id, int ifindex) {
+    Runtime& r = rt(id);
+    if (ifindex >= 0 && ifindex < kDenseIfindex) {
+        if (size_t(ifindex) >= r.dev.size()) r.dev.resize(size_t(ifindex) + 1);
+        return r.dev[size_t(ifindex)];
+    }
+    return r.sparse_dev[ifindex];
+}
+
+const Kernel::DevConf& Kernel::conf(int id, const Link& dev) {
+    DevCache& c = dev_cache(id, dev.ifindex);
+    if (!c.has_conf) {
+        if (dev.conf.empty()) {  // the usual case: the namespace's values, computed once
+            Runtime& r = rt(id);
+            if (!r.plain) r.plain = compute_conf(id, nullptr);
+            c.conf = *r.plain;
+        } else {
+            c.conf = compute_conf(id, &dev);
+        }
+        c.has_conf = true;
+    }
+    return c.conf;
+}
+
 // Reads the device's own values (Link::conf holds what differs from the compiled
 // defaults) and the namespace's "all" ones, without building sysctl names per knob.
-const Kernel::DevConf& Kernel::conf(int id, const Link& dev) {
-    auto [it, added] = rt(id).conf.try_emplace(dev.ifindex);
-    if (!added) return it->second;
+Kernel::DevConf Kernel::compute_conf(int id, const Link* dev) {
     const Namespace& n = *nsp(id);
     auto value = [](const std::map<std::string, std::string>& m, const std::string& key, int def) {
         auto v = m.find(key);
@@ -65,10 +92,10 @@ const Kernel::DevConf& Kernel::conf(int id, const Link& dev) {
     };
     auto knob = [&](const std::string& key, bool with_all) {
         const int def = compiled_default(key);
-        const int own = value(dev.conf, key, def);
+        const int own = dev ? value(dev->conf, key, def) : def;
         return with_all ? std::max(own, value(n.sysctls, "net.ipv4.conf.all." + key, def)) : own;
     };
-    DevConf& c = it->second;
+    DevConf c;
     c.rp_filter = knob("rp_filter", true);
     c.accept_local = knob("accept_local", true);
     c.arp_ignore = knob("arp_ignore", true);

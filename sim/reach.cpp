@@ -1,6 +1,7 @@
 #include "sim/reach.hpp"
 
 #include <map>
+#include <unordered_map>
 #include <memory>
 
 #include <fmt/format.h>
@@ -64,60 +65,89 @@ Outcome classify(const Ipv4Packet& pkt) {
 }  // namespace
 
 std::vector<ProbeResult> run_probes(Kernel& kernel, const std::vector<Probe>& probes, Time timeout) {
-    auto results = std::make_shared<std::vector<ProbeResult>>(probes.size());
-    std::map<std::string, uint16_t> next_id;
-    std::vector<std::pair<std::string, uint16_t>> bound;
+    return run_probes(kernel, std::vector<Probe>(probes), timeout);
+}
+
+std::vector<ProbeResult> run_probes(Kernel& kernel, std::vector<Probe>&& probes, Time timeout) {
+    // Sockets hold a pointer into the results, which stay put until every socket is
+    // unbound below.
+    std::vector<ProbeResult> results(probes.size());
+    std::unordered_map<std::string, uint16_t> next_id;
+    std::vector<uint32_t> bound;  // probes with a socket
     const Time start = kernel.now();
     for (size_t i = 0; i < probes.size(); ++i) {
-        ProbeResult& r = (*results)[i];
-        r.probe = probes[i];
-        auto route = kernel.route_output(probes[i].ns, probes[i].dst);
+        ProbeResult& r = results[i];
+        r.probe = std::move(probes[i]);
+        auto route = kernel.route_output(r.probe.ns, r.probe.dst);
         if (!route) {
             r.outcome = Outcome::no_route;
             r.detail = route.error();
             continue;
         }
-        const uint16_t id = ++next_id[probes[i].ns];
-        bound.emplace_back(probes[i].ns, id);
-        kernel.bind_icmp(probes[i].ns, id, [results, i](const Ipv4Packet& pkt) {
-            ProbeResult& res = (*results)[i];
-            if (res.outcome != Outcome::silent) return;
-            res.outcome = classify(pkt);
-            if (res.outcome != Outcome::reply) res.detail = "from " + pkt.src.str();
+        const uint16_t id = ++next_id[r.probe.ns];
+        bound.push_back(uint32_t(i));
+        kernel.bind_icmp(r.probe.ns, id, [res = &r](const Ipv4Packet& pkt) {
+            if (res->outcome != Outcome::silent) return;
+            res->outcome = classify(pkt);
+            if (res->outcome != Outcome::reply) res->detail = "from " + pkt.src.str();
         });
-        kernel.send(probes[i].ns, Ipv4Packet{route->src, probes[i].dst, 64, Icmp{IcmpType::echo_request, 0, id, 1, {}}, start},
+        kernel.send(r.probe.ns, Ipv4Packet{route->src, r.probe.dst, 64, Icmp{IcmpType::echo_request, 0, id, 1, {}}, start},
                     *route);
     }
+    probes.clear();
+    probes.shrink_to_fit();
     kernel.queue().run_until(start + timeout);
-    for (const auto& [ns, id] : bound) kernel.unbind_icmp(ns, id);
-    return std::move(*results);
+    // Ids were handed out in probe order per namespace: the same walk finds them again.
+    next_id.clear();
+    for (const uint32_t i : bound) kernel.unbind_icmp(results[i].probe.ns, ++next_id[results[i].probe.ns]);
+    return results;
 }
 
 std::string format_matrix(const std::vector<ProbeResult>& results) {
+    // Rows and columns in order of first appearance; indexes by hash, not by search.
     std::vector<std::string> rows, cols;
-    std::map<std::pair<std::string, std::string>, char> cell;
-    auto letter = [](Outcome o) {
-        constexpr std::string_view letters = "rhnpt-.";
-        return letters[size_t(o)];
-    };
+    std::unordered_map<std::string, size_t> row_of;
+    std::unordered_map<uint32_t, size_t> col_of;
+    std::vector<std::pair<size_t, size_t>> at;  // (row, col) of each result
+    at.reserve(results.size());
     for (const auto& r : results) {
-        const std::string col = r.probe.dst.str();
-        if (std::find(rows.begin(), rows.end(), r.probe.ns) == rows.end()) rows.push_back(r.probe.ns);
-        if (std::find(cols.begin(), cols.end(), col) == cols.end()) cols.push_back(col);
-        cell[{r.probe.ns, col}] = letter(r.outcome);
+        auto [ri, new_row] = row_of.try_emplace(r.probe.ns, rows.size());
+        if (new_row) rows.push_back(r.probe.ns);
+        auto [ci, new_col] = col_of.try_emplace(r.probe.dst.value(), cols.size());
+        if (new_col) cols.push_back(r.probe.dst.str());
+        at.emplace_back(ri->second, ci->second);
     }
+    constexpr std::string_view letters = "rhnpt-.";
+    std::string cells(rows.size() * cols.size(), ' ');  // the last result for a cell wins
+    for (size_t i = 0; i < results.size(); ++i)
+        cells[at[i].first * cols.size() + at[i].second] = letters[size_t(results[i].outcome)];
     size_t width = 4;
     for (const auto& r : rows) width = std::max(width, r.size());
     std::string out;
     for (size_t i = 0; i < cols.size(); ++i)
         out += fmt::format("{:>{}}  {} {}\n", "", width, std::string(i, '|') + "+", cols[i]);
-    for (const auto& r : rows) {
-        out += fmt::format("{:>{}}  ", r, width);
-        for (const auto& c : cols) out += cell.count({r, c}) ? cell.at({r, c}) : ' ';
+    for (size_t r = 0; r < rows.size(); ++r) {
+        out += fmt::format("{:>{}}  ", rows[r], width);
+        out.append(cells, r * cols.size(), cols.size());
         out += "\n";
     }
     out += "\nr reply  h host unreachable  n net unreachable  p prohibited  t ttl exceeded  - no route  . silent\n";
     return out;
+}
+
+void write_peer_report(std::ostream& out, const std::vector<ProbeResult>& results) {
+    size_t replies = 0;
+    for (const auto& r : results) {
+        if (r.outcome == Outcome::reply) {
+            ++replies;
+            continue;
+        }
+        out << r.probe.ns << " -> " << r.probe.dst.str() << " (" << r.probe.target << "): " << to_string(r.outcome);
+        if (r.outcome == Outcome::no_route) out << " (connect: " << r.detail << ')';
+        else if (!r.detail.empty()) out << ' ' << r.detail;
+        out << '\n';
+    }
+    out << fmt::format("{} probes: {} replies, {} without\n", results.size(), replies, results.size() - replies);
 }
 
 }  // namespace vethlab::sim

@@ -558,3 +558,41 @@ TEST_CASE("sleep: seconds, suffixes and sums; errors", "[ip_script]") {
     CHECK(error_of("sleep -1\n") == "t.sh:1:7: invalid time interval '-1' for 'sleep'");
     CHECK(error_of("sleep 2d\n") == "t.sh:1:1: 'sleep' longer than a day is not supported");
 }
+
+TEST_CASE("stream_ip_script hands over parse_ip_script's edits in order, with the same errors", "[ip_script]") {
+    std::mt19937 rng(20250101);
+    static const std::vector<std::string> lines = {
+        "ip netns add ns0\n", "ip -n ns0 link add v0 type veth peer name v1\n", "ip lnk add x\n",
+        "ping -c 1 10.0.0.1 || true\n", "ip link set v0 mtu abc\n", "ip netns add $X\n", "echo 1 > /tmp/x\n",
+        "ip link add 'v2 type veth\n", "ip route add 10.0.0.0/8 \\\n dev v0\n", "ip link | cat\n", "; ;\n",
+        "sudo ip netns add ns1 && ip netns add ns2\n", "ip addr add 10.0.0.1/24 dev v0 # c\n"};
+    for (int i = 0; i < 500; ++i) {
+        std::string text;
+        for (int k = int(rng() % 12); k > 0; --k) text += lines[rng() % lines.size()];
+        const Parsed whole = parse_ip_script(text, "s.sh");
+        std::vector<Edit> streamed;
+        const Diagnostics errors = stream_ip_script(text, "s.sh", [&](Edit&& e) { streamed.push_back(std::move(e)); });
+        INFO(text);
+        REQUIRE(streamed.size() == whole.topology.edits.size());
+        for (size_t k = 0; k < streamed.size(); ++k) {
+            CHECK(streamed[k].op == whole.topology.edits[k].op);
+            CHECK(streamed[k].loc == whole.topology.edits[k].loc);
+            CHECK(streamed[k].text == whole.topology.edits[k].text);
+        }
+        REQUIRE(errors.size() == whole.errors.size());
+        for (size_t k = 0; k < errors.size(); ++k) CHECK(errors[k].str() == whole.errors[k].str());
+    }
+}
+
+TEST_CASE("errors of every kind come out by place, whichever stage found them", "[ip_script]") {
+    // Quotes and expansions (lexer), operators (splitter) and words (command parsers)
+    // are found in one pass over the text; they are reported in line order.
+    const Parsed p = script("ip link | cat\nip lnk add x\nip netns add $X\nip link set v0 mtu abc\n; ;\n");
+    REQUIRE(p.errors.size() == 6);
+    CHECK(p.errors[0].str() == "t.sh:1:9: pipes ('|') are not supported");
+    CHECK(p.errors[1].str() == "t.sh:2:4: unknown command 'ip lnk'");
+    CHECK(p.errors[2].str() == "t.sh:3:14: shell expansion '$' is not supported (no variables or substitutions)");
+    CHECK(p.errors[3].str() == "t.sh:4:20: 'mtu' needs a number, got 'abc'");
+    CHECK(p.errors[4].str() == "t.sh:5:1: unexpected ';'");
+    CHECK(p.errors[5].str() == "t.sh:5:3: unexpected ';'");
+}
