@@ -174,16 +174,30 @@ TopologyDecl read_decl(YamlSource& src, const YAML::Node& root) {
 // of the stream is only looked at for the start of a second one.
 class DocumentStarts : public YAML::EventHandler {
 public:
-    std::vector<YAML::Mark> starts;
-    void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+    std::vector<YAML::Mark> starts;  // where each document's first node is
+    void OnDocumentStart(const YAML::Mark&) override { want_ = true; }
     void OnDocumentEnd() override {}
-    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+    void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
+        node(mark);
+    }
+    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {
+        node(mark);
+    }
     void OnSequenceEnd() override {}
-    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+        node(mark);
+    }
     void OnMapEnd() override {}
+
+private:
+    void node(const YAML::Mark& mark) {
+        if (want_) starts.push_back(mark);
+        want_ = false;
+    }
+    bool want_ = false;
 };
 
 // The first document; a second one (or a token the parser cannot move past) is an error.
