@@ -55,3 +55,39 @@ TEST_CASE("fuzz_yaml: a lone ',' is one error, not an endless loop in yaml-cpp's
     const Parsed p = parse_yaml_topology(regression("fuzz_yaml-lone-comma"), "t.yaml");
     CHECK(errors_of(p) == "t.yaml:1:1: unexpected ',': not a YAML value\n");
 }
+
+// Found by reading run_ping while writing fuzz_sim, confirmed by it under UBSan: a
+// float-to-int overflow (-i 0 -w 1: infinitely many probes), a signed overflow of virtual
+// time (-i/-W 1e300) and a hang allocating 2^31 probe events (-c 2147483647). Now each is
+// refused at the command, with the reason, and the simulator cuts any Ping built otherwise.
+TEST_CASE("fuzz_sim: pings beyond the simulator's bounds are refused where they are written", "[fuzz]") {
+    CHECK(errors_of(parse_ip_script(regression("fuzz_sim-ping-flood-until-deadline"), "t.sh")) ==
+          "t.sh:3:17: 'ping' sending more than 100000 probes is not supported (-w with a tiny -i: give -c)\n");
+    CHECK(errors_of(parse_ip_script(regression("fuzz_sim-ping-huge-count"), "t.sh")) ==
+          "t.sh:3:17: 'ping' sending more than 100000 probes is not supported\n");
+    CHECK(errors_of(parse_ip_script(regression("fuzz_sim-ping-huge-times"), "t.sh")) ==
+          "t.sh:3:30: '-i' longer than a day is not supported, got '1e300'\n");
+    CHECK(errors_of(parse_ip_script("ping -c 100000 -i 1 10.0.0.1\n", "t.sh")) ==
+          "t.sh:1:1: 'ping' running longer than a day is not supported (-c times -i, plus -W)\n");
+    CHECK(parse_ip_script("ping -c 100000 -i 0 10.0.0.1\nping -c 8640 -i 10 -W 1 10.0.0.1\n", "t.sh").ok());
+}
+
+TEST_CASE("the simulator cuts a Ping edit built beyond the parsers' bounds", "[fuzz]") {
+    Topology topo;
+    topo.edits.push_back({NetnsAdd{"a"}, {}, "ip netns add a"});
+    LinkSet up;
+    up.ns = "a";
+    up.name = "lo";
+    up.up = true;
+    topo.edits.push_back({up, {}, "ip -n a link set lo up"});
+    Ping ping;
+    ping.ns = "a";
+    ping.dst = Ipv4(127, 0, 0, 1);
+    ping.interval = 0;
+    ping.deadline = 1;  // a flood until the deadline: cut to kPingMaxProbes probes
+    ping.timeout = 1e300;
+    topo.edits.push_back({ping, {}, "ping"});
+    const std::string out = sim::replay(topo, false);
+    INFO(out.substr(0, 2000));
+    CHECK(out.find("100000 packets transmitted") != std::string::npos);
+}

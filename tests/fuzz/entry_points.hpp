@@ -71,13 +71,18 @@ inline int values(std::string_view text) {
 // The simulator fed with parsed scripts: an ip-command script (or, when the input starts
 // with "#yaml", a YAML topology) replayed edit by edit on the kernel twin, observations
 // included (ping, sleep, ip route/addr/link/neigh, route -n). The product bounds one
-// command's work (ping count and duration, sleep); the only bound here is the number of
-// edits, so that one input stays well under a second.
+// command's work (at most kPingMaxProbes probes, a day of virtual time); the bounds here
+// (edits, probes in all) only keep one input well under a second under the sanitizers.
 inline constexpr size_t kSimMaxEdits = 300;
+inline constexpr double kSimMaxProbes = 2000;
 inline int sim(std::string_view text) {
     const Parsed p = text.starts_with("#yaml") ? parse_yaml_topology(text, "fuzz.yaml")
                                                : parse_ip_script(text, "fuzz.sh");
     if (p.topology.edits.empty() || p.topology.edits.size() > kSimMaxEdits) return -1;
+    double probes = 0;
+    for (const auto& e : p.topology.edits)
+        if (const auto* ping = std::get_if<Ping>(&e.op)) probes += ping->probes();
+    if (probes > kSimMaxProbes) return -1;
     (void)sim::replay(p.topology, true);
     return 0;
 }
