@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # vethlab's two entry points after cloning:
 #   ./dev.sh demo   install what is missing, build, replay the seed article in the simulator
-#   ./dev.sh test   install what is missing, build, run every test (plus an ASan+UBSan build)
+#   ./dev.sh test   install what is missing, build, run every test (plus an ASan+UBSan build),
+#                   then fuzz each libFuzzer target for VETHLAB_FUZZ_SECONDS (default 30)
 # Kernel tests ([kernel]) need root; without it they skip and say why.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(build-essential cmake pkg-config libboost-graph-dev libboost-dev libnl-3-dev libnl-route-3-dev
           catch2 libbenchmark-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev
-          libexpat1-dev iproute2 iputils-ping net-tools)
+          libexpat1-dev iproute2 iputils-ping net-tools clang-14 libclang-rt-14-dev llvm-14)
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 install_missing() {
@@ -50,6 +51,8 @@ test_all() {
     build build-asan -DVETHLAB_SANITIZE=ON -DVETHLAB_BENCH=OFF -DVETHLAB_WERROR=OFF \
         -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1"
     (cd build-asan && ctest --output-on-failure -j"$JOBS")
+    echo "==> fuzzing (tests/fuzz/run.sh; docs/reliability.md)"
+    tests/fuzz/run.sh "${VETHLAB_FUZZ_SECONDS:-30}"
 }
 
 case "${1:-}" in

@@ -1,8 +1,23 @@
 #include "model/edit.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include "model/names.hpp"
 
 namespace vethlab {
+
+double Ping::probes() const {
+    if (count) return *count;
+    if (deadline) return interval > 0 ? std::floor(*deadline / interval) + 1 : HUGE_VAL;
+    return kPingDefaultCount;
+}
+
+double Ping::max_seconds() const {
+    const double last = interval > 0 ? (probes() - 1) * interval : 0;
+    const double end = last + timeout.value_or(kPingLingerSeconds);
+    return deadline ? std::min(end, *deadline) : end;
+}
 
 std::string_view to_string(LinkKind k) {
     switch (k) {

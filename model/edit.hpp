@@ -97,6 +97,15 @@ struct SysctlSet {
 
 // Observations -------------------------------------------------------------------
 
+// Without -c or -w, ping runs until interrupted; the simulator stops it after this many
+// probes, as a user pressing ^C would.
+inline constexpr int kPingDefaultCount = 4;
+inline constexpr double kPingLingerSeconds = 10.0;  // iputils MAXWAIT, when -W is not given
+// What one command may ask of the simulator, so that any script replays in bounded time
+// and memory: the parser refuses more, with the reason (docs/reliability.md).
+inline constexpr int kPingMaxProbes = 100000;
+inline constexpr double kMaxCommandSeconds = 86400;  // a day of virtual time: sleep, ping
+
 // iputils ping: -c count, -i interval, -W timeout, -w deadline, -I interface, -t ttl, -q.
 struct Ping {
     std::string ns;
@@ -109,6 +118,13 @@ struct Ping {
     std::optional<int> ttl;
     bool quiet = false;
     bool operator==(const Ping&) const = default;
+
+    // The probes sent: -c, or one per interval until the deadline (a huge number for a
+    // flood, -i 0), or kPingDefaultCount. A double: it may be too large for an int.
+    double probes() const;
+    // How long it runs in virtual time at most: the last probe plus the wait for its
+    // answer (-W), cut at the deadline (-w).
+    double max_seconds() const;
 };
 
 // sleep N: time passes (neighbour entries age, timers fire) before the next command.

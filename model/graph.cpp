@@ -46,7 +46,8 @@ TopologyGraph::TopologyGraph(const NetState& state) : impl_(std::make_unique<Imp
         }
     }
     impl_->sort_edges();
-    for (const auto& [name, ns] : state.namespaces()) {
+    for (const auto& entry : state.namespaces()) {
+        const std::string& name = entry.first;  // a plain reference: clang 14 cannot capture a binding
         const bool host_with_veth = std::any_of(impl_->edges.begin(), impl_->edges.end(), [&](const VethEdge& e) {
             return e.ns_a == name || e.ns_b == name;
         });

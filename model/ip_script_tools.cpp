@@ -31,6 +31,7 @@ bool ping_number(Cursor& c, const Word& at, char opt, std::string_view arg, Ping
     }
     const auto s = parse_seconds(arg);
     if (!s) return bad("needs a number of seconds");
+    if (*s > kMaxCommandSeconds) return bad("longer than a day is not supported");
     if (opt == 'i') p.interval = *s;
     if (opt == 'W') p.timeout = *s;
     if (opt == 'w') p.deadline = *s;
@@ -96,6 +97,12 @@ void parse_ping(Cursor& c, const Ctx& ctx, const Word& program) {
     auto a = Ipv4::parse(dst->text);
     if (!a) return c.error(*dst, a.error());
     p.dst = *a;
+    // The simulator replays every ping: its work is bounded here, with the reason.
+    if (p.probes() > kPingMaxProbes)
+        return c.error(program, fmt::format("'ping' sending more than {} probes is not supported{}", kPingMaxProbes,
+                                            p.count ? "" : " (-w with a tiny -i: give -c)"));
+    if (p.max_seconds() > kMaxCommandSeconds)
+        return c.error(program, "'ping' running longer than a day is not supported (-c times -i, plus -W)");
     if (c.error_count() == errors) ctx.out->push_back(p);
 }
 
@@ -180,7 +187,7 @@ void parse_sleep(Cursor& c, const Ctx& ctx, const Word& program) {
         any = true;
     }
     if (!any) return c.error(program, "'sleep' needs a time (seconds, e.g. 'sleep 2')");
-    if (total > 86400) return c.error(program, "'sleep' longer than a day is not supported");
+    if (total > kMaxCommandSeconds) return c.error(program, "'sleep' longer than a day is not supported");
     ctx.out->push_back(Sleep{ctx.ns, total});
 }
 

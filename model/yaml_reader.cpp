@@ -3,6 +3,9 @@
 #include "model/yaml_reader.hpp"
 
 #include <algorithm>
+#include <sstream>
+
+#include <yaml-cpp/eventhandler.h>
 
 #include <fmt/format.h>
 
@@ -165,6 +168,58 @@ TopologyDecl read_decl(YamlSource& src, const YAML::Node& root) {
     return decl;
 }
 
+// Only where documents start. yaml-cpp 0.7's LoadAll loops for ever, allocating a null
+// document per turn, on a token no rule consumes (a lone ',': jbeder/yaml-cpp#1040,
+// found by tests/fuzz/fuzz_yaml); so the first document is read with Load and the rest
+// of the stream is only looked at for the start of a second one.
+class DocumentStarts : public YAML::EventHandler {
+public:
+    std::vector<YAML::Mark> starts;  // where each document's first node is
+    void OnDocumentStart(const YAML::Mark&) override { want_ = true; }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+    void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
+        node(mark);
+    }
+    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {
+        node(mark);
+    }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+        node(mark);
+    }
+    void OnMapEnd() override {}
+
+private:
+    void node(const YAML::Mark& mark) {
+        if (want_) starts.push_back(mark);
+        want_ = false;
+    }
+    bool want_ = false;
+};
+
+// The first document; a second one (or a token the parser cannot move past) is an error.
+YAML::Node load_one_document(const std::string& text, YamlSource& src) {
+    YAML::Node doc = YAML::Load(text);
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStarts seen;
+    for (int i = 0; i < 2 && parser.HandleNextDocument(seen); ++i) {
+    }
+    if (seen.starts.size() > 1) {
+        const YAML::Mark& second = seen.starts[1];
+        const bool stuck = second.pos == seen.starts[0].pos;
+        const size_t at = size_t(std::max(second.pos, 0));
+        src.error(src.loc(second),
+                  stuck && at < text.size()
+                      ? fmt::format("unexpected '{}': not a YAML value", text[at])
+                      : std::string("a topology file holds one YAML document; found another"));
+    }
+    return doc;
+}
+
 }  // namespace
 }  // namespace yaml
 
@@ -179,9 +234,8 @@ Diagnostics stream_yaml_topology(std::string_view text, const std::string& file,
     yaml::YamlSource src(text, file);
     Diagnostics compile_errors;
     try {
-        const std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
-        if (docs.size() > 1) src.error(src.loc(docs[1]), "a topology file holds one YAML document; found another");
-        const yaml::TopologyDecl decl = yaml::read_decl(src, docs.empty() ? YAML::Node() : docs[0]);
+        const YAML::Node doc = yaml::load_one_document(std::string(text), src);
+        const yaml::TopologyDecl decl = yaml::read_decl(src, doc);
         yaml::check_decl(src, decl);
         yaml::compile_decl(decl, sink, compile_errors);
     } catch (const YAML::Exception& e) {

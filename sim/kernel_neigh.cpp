@@ -30,7 +30,7 @@ void Kernel::xmit(int ns, int ifindex, Frame frame) {
                           dev->name));
         return;
     }
-    q_.after(kHopDelay, [this, pns, pif, frame = std::move(frame)] { rx(pns, pif, frame); });
+    q_.after(kHopDelay, [this, pns = pns, pif = pif, frame = std::move(frame)] { rx(pns, pif, frame); });
 }
 
 void Kernel::rx(int ns, int ifindex, const Frame& frame) {

@@ -68,7 +68,9 @@ PingRun run_ping(Kernel& kernel, const Ping& p, const NetState& state) {
     }
     if (bound_src) route.value().src = *bound_src;
     if (p.iface) s->run.from = fmt::format("from {} {}: ", route->src.str(), bound_src ? "" : *p.iface);
-    s->count = p.count.value_or(p.deadline ? int(*p.deadline / p.interval) + 1 : kPingDefaultCount);
+    // The parsers refuse a ping beyond kPingMaxProbes or a day; one built otherwise is cut.
+    s->count = int(std::min(p.probes(), double(kPingMaxProbes)));
+    const double span = std::min(p.max_seconds(), kMaxCommandSeconds);
     const uint16_t id = next_id++;
     s->start = kernel.now();
     kernel.bind_icmp(p.ns, id, [s, &kernel](const Ipv4Packet& pkt) {
@@ -84,11 +86,12 @@ PingRun run_ping(Kernel& kernel, const Ping& p, const NetState& state) {
         }
         if (s->all_answered()) s->finished = true;
     });
-    const Time interval = seconds(p.interval);
+    const Time interval = seconds(std::min(p.interval, kMaxCommandSeconds));
     const std::string ns = p.ns;
     const Ipv4Packet probe{route->src, p.dst, uint8_t(p.ttl.value_or(64)), Icmp{IcmpType::echo_request, 0, id, 0, {}}, 0};
     const OutputRoute out = *route;
-    for (int i = 0; i < s->count; ++i) {
+    const Time span_ns = seconds(span);  // i * interval <= kPingMaxProbes days: no overflow
+    for (int i = 0; i < s->count && Time(i) * interval <= span_ns; ++i) {
         kernel.queue().at(s->start + i * interval, [s, &kernel, ns, probe, out, i] {
             if (s->finished) return;
             Ipv4Packet pkt = probe;
@@ -99,9 +102,7 @@ PingRun run_ping(Kernel& kernel, const Ping& p, const NetState& state) {
             kernel.send(ns, pkt, out);
         });
     }
-    const Time linger = seconds(p.timeout.value_or(kPingLingerSeconds));
-    Time end = s->start + (s->count - 1) * interval + linger;
-    if (p.deadline) end = std::min(end, s->start + seconds(*p.deadline));
+    const Time end = s->start + span_ns;
     kernel.queue().at(end, [s] { s->finished = true; });
     kernel.queue().run_while([s] { return !s->finished; });
     kernel.unbind_icmp(p.ns, id);

@@ -7,11 +7,8 @@
 
 namespace vethlab::sim {
 
-// Without -c or -w, ping runs until interrupted; the simulator stops it after this many
-// probes, as a user pressing ^C would.
-inline constexpr int kPingDefaultCount = 4;
-inline constexpr double kPingLingerSeconds = 10.0;  // iputils MAXWAIT, when -W is not given
-
+// kPingDefaultCount and kPingLingerSeconds: model/edit.hpp. A Ping beyond the bounds
+// there (kPingMaxProbes, kMaxCommandSeconds), which the parsers refuse, is cut to them.
 PingRun run_ping(Kernel& kernel, const Ping& ping, const NetState& state);
 
 }  // namespace vethlab::sim

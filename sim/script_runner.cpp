@@ -24,6 +24,13 @@ std::string ScriptRunner::observe(const Show& show) {
 
 StepResult ScriptRunner::run(const Edit& edit) {
     StepResult r{&edit, "", 0, false};
+    // Each command takes at most a day (model/edit.hpp); time in int64 nanoseconds lasts
+    // 292 years: a script that would pass a century stops there, said in words.
+    if (edit.is_observation() && kernel_.now() > kMaxScriptTime) {
+        r.output = "vethlab: the simulation has run for 100 years of virtual time; it stops here\n";
+        r.exit_code = 1;
+        return r;
+    }
     if (auto err = state_.apply(edit.op)) {  // also checks the namespace of observations
         r.output = *err + "\n";
         r.exit_code = std::holds_alternative<SysctlSet>(edit.op) ? 255 : (edit.is_observation() ? 1 : 2);

@@ -17,6 +17,9 @@ struct StepResult {
     bool refused = false;  // a configuration edit the kernel refused
 };
 
+// After this much virtual time, observations (ping, sleep, show) are refused.
+inline constexpr Time kMaxScriptTime = Time(36500) * 86400 * kSecond;
+
 class ScriptRunner {
 public:
     ScriptRunner() : kernel_(state_) {}
