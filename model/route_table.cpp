@@ -237,8 +237,13 @@ namespace vethlab {
 // Compiling costs a sort of the destinations; it pays once a table is looked up about
 // as often as it holds routes/16 between two changes (the data path, not a build that
 // checks a gateway after each route).
+//
+// A table whose routes have at most kFewLengths prefix lengths is never compiled: one
+// hash probe per length costs fewer cache misses than the binary search does once
+// there are many namespaces, whose tables do not all stay in the cache (a full mesh:
+// /30s in main, /32s and 127/8 in local).
 const RouteTable::Compiled* RouteTable::compiled(uint32_t table) const {
-    if (!compiled_kind(table)) return nullptr;
+    if (!compiled_kind(table) || std::popcount(prefix_lengths(table)) <= kFewLengths) return nullptr;
     if (fib_.generation != generation_) {
         fib_.generation = generation_;
         fib_.lookups = 0;

@@ -132,6 +132,7 @@ private:
         bool built = false;
         std::array<Compiled, 2> tables;      // main, local
     };
+    static constexpr int kFewLengths = 2;
     void compile() const;
     static bool compiled_kind(uint32_t table) { return table == kTableMain || table == kTableLocal; }
     const Compiled* compiled(uint32_t table) const;
