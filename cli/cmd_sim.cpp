@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/heap_tuning.hpp"
 #include "cli/load.hpp"
 #include "model/ip_writer.hpp"
 #include "sim/ping_app.hpp"
@@ -229,6 +230,7 @@ void write_reach_json(std::ostream& out, const std::vector<sim::ProbeResult>& re
 }
 
 void run_reach(const ReachOptions& o, Context& ctx) {
+    use_huge_page_heap();  // before anything is read: restarts the process once
     auto runner = build(o.file);
     if (!runner) {
         ctx.exit_code = 1;
