@@ -98,12 +98,18 @@ RouteAnswer NetnsQuery::route_get(Ipv4 dst) {
     a.type = got->type;
     a.gateway = got->gateway;
     a.src = got->prefsrc;
-    if (got->oif) {
-        if (auto ls = links())
-            for (const auto& l : ls.value())
-                if (l.ifindex == got->oif) a.dev = l.name;
-    }
+    if (got->oif) a.dev = ifname(got->oif);
     return a;
+}
+
+std::string NetnsQuery::ifname(int ifindex) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        if (auto it = names_.find(ifindex); it != names_.end()) return it->second;
+        if (attempt == 0)
+            if (auto ls = links())
+                for (const auto& l : ls.value()) names_[l.ifindex] = l.name;
+    }
+    return "";
 }
 
 Result<std::vector<KernelLink>> NetnsQuery::links() {

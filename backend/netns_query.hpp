@@ -3,6 +3,7 @@
 // a helper thread; the caller never changes namespace): `ip route get` (RTM_GETROUTE),
 // its links (flags, operstate, qdisc) and its routes in the main and local tables.
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,7 +36,10 @@ public:
     Result<std::vector<Route>> routes();
 
 private:
+    std::string ifname(int ifindex);  // from a snapshot of the links, refreshed on a miss
+
     NlSock sock_;
+    std::map<int, std::string> names_;
 };
 
 // Linkwatch applies carrier changes up to about a second late (and flushes neighbours
