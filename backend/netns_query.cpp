@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <linux/if.h>
 #include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 
 #include <cstring>
@@ -141,6 +142,40 @@ Result<std::vector<Route>> NetnsQuery::routes() {
     });
     if (!r.ok()) return Error{ip_error_text(r)};
     return out;
+}
+
+Result<size_t> NetnsQuery::flush_neighbours() {
+    struct Entry {
+        int ifindex;
+        uint32_t dst_be;
+    };
+    std::vector<Entry> entries;
+    NlMsg dump(nlmsg_alloc_simple(RTM_GETNEIGH, NLM_F_DUMP));
+    ndmsg nd{};
+    nd.ndm_family = AF_INET;
+    nlmsg_append(dump.get(), &nd, sizeof nd, NLMSG_ALIGNTO);
+    NlReply r = transact(sock_.get(), dump.get(), [&](nlmsghdr* h) {
+        if (h->nlmsg_type != RTM_NEWNEIGH) return;
+        const auto* n = static_cast<const ndmsg*>(nlmsg_data(h));
+        nlattr* tb[NDA_MAX + 1] = {};
+        if (nlmsg_parse(h, sizeof(ndmsg), tb, NDA_MAX, nullptr) < 0 || !tb[NDA_DST]) return;
+        if (n->ndm_family != AF_INET || (n->ndm_state & (NUD_PERMANENT | NUD_NOARP))) return;
+        uint32_t be = 0;
+        std::memcpy(&be, nla_data(tb[NDA_DST]), sizeof be);
+        entries.push_back({n->ndm_ifindex, be});
+    });
+    if (!r.ok()) return Error{ip_error_text(r)};
+    size_t removed = 0;
+    for (const auto& e : entries) {
+        NlMsg del(nlmsg_alloc_simple(RTM_DELNEIGH, 0));
+        ndmsg d{};
+        d.ndm_family = AF_INET;
+        d.ndm_ifindex = e.ifindex;
+        nlmsg_append(del.get(), &d, sizeof d, NLMSG_ALIGNTO);
+        nla_put_u32(del.get(), NDA_DST, e.dst_be);
+        removed += transact(sock_.get(), del.get()).ok();
+    }
+    return removed;
 }
 
 std::vector<std::string> wait_for_linkwatch(std::vector<NetnsQuery*> spaces, const std::vector<std::string>& names,

@@ -34,6 +34,9 @@ public:
     Result<std::vector<KernelLink>> links();
     // Tables main and local, each route with its device's ifindex (names from links()).
     Result<std::vector<Route>> routes();
+    // Deletes this namespace's IPv4 neighbour entries (not permanent ones), as
+    // `ip -4 neigh flush all` would; returns how many went.
+    Result<size_t> flush_neighbours();
 
 private:
     std::string ifname(int ifindex);  // from a snapshot of the links, refreshed on a miss

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -73,6 +74,55 @@ std::vector<sim::Probe> select_probes(const VerifyOptions& o, const NetState& st
     return probes;
 }
 
+// Each probe across a veth leaves a neighbour entry on both sides, and the host's ARP
+// table (shared by every namespace) refuses entries beyond gc_thresh3. When the probes
+// would need more than is free, they go in waves that fit, both directions of a pair
+// in the same wave and probes predicted to fail first (they are the slow ones), with
+// the lab's neighbour caches flushed between waves (never the host's).
+Result<backend::ProbeRun> probe_in_waves(const VerifyOptions& o, const std::vector<sim::Probe>& probes,
+                                         const std::vector<sim::ProbeResult>& predicted,
+                                         std::map<std::string, backend::NetnsQuery>& spaces) {
+    size_t wave = probes.size();
+    const auto stats = backend::arp_table_stats();
+    const auto thresh = backend::arp_gc_thresh3();
+    if (stats && thresh) {
+        const uint64_t free = *thresh > stats->entries + 128 ? *thresh - stats->entries - 128 : 64;
+        wave = std::max<size_t>(32, size_t(free / 2));
+    }
+    std::vector<size_t> order(probes.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    if (wave < probes.size()) {
+        auto key = [&](size_t i) {
+            const std::string& a = probes[i].ns;
+            const std::string b = probes[i].target.substr(0, probes[i].target.find(':'));
+            const bool fails = !predicted.empty() && predicted[i].outcome != ProbeOutcome::reply;
+            return std::tuple(!fails, std::min(a, b), std::max(a, b));
+        };
+        std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) { return key(x) < key(y); });
+    }
+    backend::ProbeRun all;
+    all.answers.resize(probes.size());
+    const backend::ProberOptions opts{std::chrono::milliseconds(int64_t(o.timeout * 1000)), 56};
+    for (size_t start = 0; start < order.size(); start += wave) {
+        if (start > 0)
+            for (auto& [name, q] : spaces) q.flush_neighbours();
+        const size_t end = std::min(order.size(), start + wave);
+        std::vector<backend::KernelProbe> kernel_probes;
+        size_t errors = 0;
+        for (size_t k = start; k < end; ++k) {
+            const size_t i = order[k];
+            backend::KernelProbe kp{o.prefix + probes[i].ns, probes[i].dst, {}};
+            if (!predicted.empty() && is_error(predicted[i].outcome)) kp.send_after = kWaveGap * (errors++ / kErrorWave);
+            kernel_probes.push_back(std::move(kp));
+        }
+        auto run = backend::probe_kernel(kernel_probes, opts);
+        if (!run) return Error{run.error()};
+        for (size_t k = start; k < end; ++k) all.answers[order[k]] = std::move(run.value().answers[k - start]);
+        all.seconds += run.value().seconds;
+    }
+    return all;
+}
+
 int run_verify(const VerifyOptions& o) {
     if (auto missing = backend::missing_privileges()) {
         std::cerr << "vethlab verify: " << *missing << "\n";
@@ -121,15 +171,8 @@ int run_verify(const VerifyOptions& o) {
 
     std::vector<sim::ProbeResult> predicted;
     if (!o.no_predict) predicted = sim::run_probes(runner->kernel(), probes);
-    std::vector<backend::KernelProbe> kernel_probes;
-    size_t errors = 0;
-    for (size_t i = 0; i < probes.size(); ++i) {
-        backend::KernelProbe kp{o.prefix + probes[i].ns, probes[i].dst, {}};
-        if (!predicted.empty() && is_error(predicted[i].outcome)) kp.send_after = kWaveGap * (errors++ / kErrorWave);
-        kernel_probes.push_back(std::move(kp));
-    }
     const auto before = backend::arp_table_stats();
-    auto measured = backend::probe_kernel(kernel_probes, {std::chrono::milliseconds(int64_t(o.timeout * 1000)), 56});
+    auto measured = probe_in_waves(o, probes, predicted, spaces);
     if (!measured) {
         std::cerr << "vethlab verify: " << measured.error() << "\n";
         return 1;
