@@ -8,19 +8,6 @@
 
 namespace vethlab::sim {
 
-std::string_view to_string(Outcome o) {
-    switch (o) {
-        case Outcome::reply: return "reply";
-        case Outcome::host_unreachable: return "host-unreachable";
-        case Outcome::net_unreachable: return "net-unreachable";
-        case Outcome::prohibited: return "prohibited";
-        case Outcome::ttl_exceeded: return "ttl-exceeded";
-        case Outcome::no_route: return "no-route";
-        case Outcome::silent: return "silent";
-    }
-    return "silent";
-}
-
 std::vector<Probe> all_pairs(const NetState& st) {
     std::vector<Probe> targets;
     for (const auto& [name, ns] : st.namespaces())
@@ -53,13 +40,7 @@ std::vector<Probe> peer_probes(const NetState& st) {
 namespace {
 
 Outcome classify(const Ipv4Packet& pkt) {
-    if (pkt.icmp.type == IcmpType::echo_reply) return Outcome::reply;
-    if (pkt.icmp.type == IcmpType::time_exceeded) return Outcome::ttl_exceeded;
-    switch (UnreachCode(pkt.icmp.code)) {
-        case UnreachCode::net: return Outcome::net_unreachable;
-        case UnreachCode::filtered: return Outcome::prohibited;
-        default: return Outcome::host_unreachable;
-    }
+    return outcome_of_icmp(uint8_t(pkt.icmp.type), pkt.icmp.code).value_or(Outcome::host_unreachable);
 }
 
 }  // namespace
@@ -117,10 +98,9 @@ std::string format_matrix(const std::vector<ProbeResult>& results) {
         if (new_col) cols.push_back(r.probe.dst.str());
         at.emplace_back(ri->second, ci->second);
     }
-    constexpr std::string_view letters = "rhnpt-.";
     std::string cells(rows.size() * cols.size(), ' ');  // the last result for a cell wins
     for (size_t i = 0; i < results.size(); ++i)
-        cells[at[i].first * cols.size() + at[i].second] = letters[size_t(results[i].outcome)];
+        cells[at[i].first * cols.size() + at[i].second] = outcome_letter(results[i].outcome);
     size_t width = 4;
     for (const auto& r : rows) width = std::max(width, r.size());
     std::string out;

@@ -7,12 +7,13 @@
 #include <vector>
 
 #include "model/netstate.hpp"
+#include "model/probe_outcome.hpp"
 #include "sim/kernel.hpp"
 
 namespace vethlab::sim {
 
-enum class Outcome { reply, host_unreachable, net_unreachable, prohibited, ttl_exceeded, no_route, silent };
-std::string_view to_string(Outcome o);  // "reply", "host-unreachable", ...
+using Outcome = ProbeOutcome;  // shared with the kernel prober (model/probe_outcome.hpp)
+using vethlab::to_string;
 
 struct Probe {
     std::string ns;

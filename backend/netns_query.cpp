@@ -1,0 +1,201 @@
+#include "backend/netns_query.hpp"
+
+#include <arpa/inet.h>
+#include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
+
+#include <cstring>
+#include <thread>
+
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+#include "backend/netns.hpp"
+#include "backend/nl_messages.hpp"
+
+namespace vethlab::backend {
+namespace {
+
+Ipv4 addr_of(nlattr* a) {
+    uint32_t be = 0;
+    std::memcpy(&be, nla_data(a), sizeof be);
+    return Ipv4(ntohl(be));
+}
+
+RouteType type_of(uint8_t t) {
+    switch (t) {
+        case RTN_LOCAL: return RouteType::local;
+        case RTN_BROADCAST: return RouteType::broadcast;
+        case RTN_BLACKHOLE: return RouteType::blackhole;
+        case RTN_UNREACHABLE: return RouteType::unreachable;
+        case RTN_PROHIBIT: return RouteType::prohibit;
+        default: return RouteType::unicast;
+    }
+}
+
+NlMsg route_request(int flags, Ipv4 dst, bool with_dst) {
+    NlMsg m(nlmsg_alloc_simple(RTM_GETROUTE, flags));
+    rtmsg rtm{};
+    rtm.rtm_family = AF_INET;
+    rtm.rtm_dst_len = with_dst ? 32 : 0;
+    nlmsg_append(m.get(), &rtm, sizeof rtm, NLMSG_ALIGNTO);
+    if (with_dst) nla_put_u32(m.get(), RTA_DST, htonl(dst.value()));
+    return m;
+}
+
+// A route message as a model Route (its oif an ifindex of this namespace).
+std::optional<Route> parse_route(nlmsghdr* h) {
+    if (h->nlmsg_type != RTM_NEWROUTE) return std::nullopt;
+    const auto* rtm = static_cast<const rtmsg*>(nlmsg_data(h));
+    if (rtm->rtm_family != AF_INET) return std::nullopt;
+    nlattr* tb[RTA_MAX + 1] = {};
+    if (nlmsg_parse(h, sizeof(rtmsg), tb, RTA_MAX, nullptr) < 0) return std::nullopt;
+    Route r;
+    r.table = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
+    r.type = type_of(rtm->rtm_type);
+    r.dst = Prefix(tb[RTA_DST] ? addr_of(tb[RTA_DST]) : Ipv4(), rtm->rtm_dst_len);
+    r.tos = rtm->rtm_tos;
+    r.metric = tb[RTA_PRIORITY] ? nla_get_u32(tb[RTA_PRIORITY]) : 0;
+    if (tb[RTA_GATEWAY]) r.gateway = addr_of(tb[RTA_GATEWAY]);
+    if (tb[RTA_OIF]) r.oif = int(nla_get_u32(tb[RTA_OIF]));
+    if (tb[RTA_PREFSRC]) r.prefsrc = addr_of(tb[RTA_PREFSRC]);
+    r.scope = RouteScope(rtm->rtm_scope);
+    r.proto = RouteProto(rtm->rtm_protocol);
+    r.onlink = (rtm->rtm_flags & RTNH_F_ONLINK) != 0;
+    return r;
+}
+
+}  // namespace
+
+bool KernelLink::up() const { return (flags & IFF_UP) != 0; }
+bool KernelLink::lower_up() const { return (flags & IFF_LOWER_UP) != 0; }
+
+Result<NetnsQuery> NetnsQuery::open(const std::string& ns) {
+    auto fd = open_netns(ns);
+    if (!fd) return Error{fd.error()};
+    NetnsQuery q;
+    if (auto err = run_in_netns(fd.value().get(), [&] { q.sock_ = open_route_socket(); }))
+        return Error{ns + ": " + *err};
+    return q;
+}
+
+RouteAnswer NetnsQuery::route_get(Ipv4 dst) {
+    RouteAnswer a;
+    std::optional<Route> got;
+    NlMsg m = route_request(0, dst, true);
+    const NlReply r = transact(sock_.get(), m.get(), [&](nlmsghdr* h) {
+        if (!got) got = parse_route(h);
+    });
+    if (!r.ok()) {
+        a.error = r.extack.empty() ? std::strerror(-r.error) : r.extack;
+        return a;
+    }
+    if (!got) {
+        a.error = "no answer";
+        return a;
+    }
+    a.type = got->type;
+    a.gateway = got->gateway;
+    a.src = got->prefsrc;
+    if (got->oif) a.dev = ifname(got->oif);
+    return a;
+}
+
+std::string NetnsQuery::ifname(int ifindex) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        if (auto it = names_.find(ifindex); it != names_.end()) return it->second;
+        if (attempt == 0)
+            if (auto ls = links())
+                for (const auto& l : ls.value()) names_[l.ifindex] = l.name;
+    }
+    return "";
+}
+
+Result<std::vector<KernelLink>> NetnsQuery::links() {
+    std::vector<KernelLink> out;
+    NlMsg m = msg::dump_links();
+    const NlReply r = transact(sock_.get(), m.get(), [&](nlmsghdr* h) {
+        if (h->nlmsg_type != RTM_NEWLINK) return;
+        nlattr* tb[IFLA_MAX + 1] = {};
+        if (nlmsg_parse(h, sizeof(ifinfomsg), tb, IFLA_MAX, nullptr) < 0 || !tb[IFLA_IFNAME]) return;
+        const auto* ifi = static_cast<const ifinfomsg*>(nlmsg_data(h));
+        KernelLink l;
+        l.ifindex = ifi->ifi_index;
+        l.name = nla_get_string(tb[IFLA_IFNAME]);
+        l.flags = ifi->ifi_flags;
+        if (tb[IFLA_OPERSTATE]) l.operstate = nla_get_u8(tb[IFLA_OPERSTATE]);
+        if (tb[IFLA_QDISC]) l.qdisc = nla_get_string(tb[IFLA_QDISC]);
+        out.push_back(std::move(l));
+    });
+    if (!r.ok()) return Error{ip_error_text(r)};
+    return out;
+}
+
+Result<std::vector<Route>> NetnsQuery::routes() {
+    std::vector<Route> out;
+    NlMsg m = route_request(NLM_F_DUMP, Ipv4(), false);
+    const NlReply r = transact(sock_.get(), m.get(), [&](nlmsghdr* h) {
+        if (auto route = parse_route(h); route && (route->table == kTableMain || route->table == kTableLocal))
+            out.push_back(*route);
+    });
+    if (!r.ok()) return Error{ip_error_text(r)};
+    return out;
+}
+
+Result<size_t> NetnsQuery::flush_neighbours() {
+    struct Entry {
+        int ifindex;
+        uint32_t dst_be;
+    };
+    std::vector<Entry> entries;
+    NlMsg dump(nlmsg_alloc_simple(RTM_GETNEIGH, NLM_F_DUMP));
+    ndmsg nd{};
+    nd.ndm_family = AF_INET;
+    nlmsg_append(dump.get(), &nd, sizeof nd, NLMSG_ALIGNTO);
+    NlReply r = transact(sock_.get(), dump.get(), [&](nlmsghdr* h) {
+        if (h->nlmsg_type != RTM_NEWNEIGH) return;
+        const auto* n = static_cast<const ndmsg*>(nlmsg_data(h));
+        nlattr* tb[NDA_MAX + 1] = {};
+        if (nlmsg_parse(h, sizeof(ndmsg), tb, NDA_MAX, nullptr) < 0 || !tb[NDA_DST]) return;
+        if (n->ndm_family != AF_INET || (n->ndm_state & (NUD_PERMANENT | NUD_NOARP))) return;
+        uint32_t be = 0;
+        std::memcpy(&be, nla_data(tb[NDA_DST]), sizeof be);
+        entries.push_back({n->ndm_ifindex, be});
+    });
+    if (!r.ok()) return Error{ip_error_text(r)};
+    size_t removed = 0;
+    for (const auto& e : entries) {
+        NlMsg del(nlmsg_alloc_simple(RTM_DELNEIGH, 0));
+        ndmsg d{};
+        d.ndm_family = AF_INET;
+        d.ndm_ifindex = e.ifindex;
+        nlmsg_append(del.get(), &d, sizeof d, NLMSG_ALIGNTO);
+        nla_put_u32(del.get(), NDA_DST, e.dst_be);
+        removed += transact(sock_.get(), del.get()).ok();
+    }
+    return removed;
+}
+
+std::vector<std::string> wait_for_linkwatch(std::vector<NetnsQuery*> spaces, const std::vector<std::string>& names,
+                                            std::chrono::milliseconds limit) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+        std::vector<std::string> unsettled;
+        for (size_t i = 0; i < spaces.size(); ++i) {
+            auto ls = spaces[i]->links();
+            if (!ls) continue;
+            for (const auto& l : ls.value()) {
+                if (!l.up() || l.name == "lo") continue;
+                const bool settled = l.lower_up() ? l.operstate == IF_OPER_UP && l.qdisc != "noop"
+                                                  : l.operstate != IF_OPER_UP;
+                if (!settled) unsettled.push_back(names[i] + ":" + l.name);
+            }
+        }
+        if (unsettled.empty() || std::chrono::steady_clock::now() >= until) return unsettled;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+}
+
+}  // namespace vethlab::backend

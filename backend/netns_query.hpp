@@ -1,0 +1,55 @@
+#pragma once
+// Questions to one namespace's kernel over a NETLINK_ROUTE socket opened inside it (by
+// a helper thread; the caller never changes namespace): `ip route get` (RTM_GETROUTE),
+// its links (flags, operstate, qdisc) and its routes in the main and local tables.
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backend/nl_request.hpp"
+#include "backend/unique_fd.hpp"
+#include "model/result.hpp"
+#include "model/route_answer.hpp"
+#include "model/route_table.hpp"
+
+namespace vethlab::backend {
+
+struct KernelLink {
+    int ifindex = 0;
+    std::string name;
+    unsigned flags = 0;     // IFF_UP, IFF_LOWER_UP, ...
+    uint8_t operstate = 0;  // IF_OPER_*
+    std::string qdisc;      // "noop" until linkwatch attached the real one
+    bool up() const;
+    bool lower_up() const;
+};
+
+class NetnsQuery {
+public:
+    static Result<NetnsQuery> open(const std::string& ns);  // the kernel's name
+
+    RouteAnswer route_get(Ipv4 dst);
+    Result<std::vector<KernelLink>> links();
+    // Tables main and local, each route with its device's ifindex (names from links()).
+    Result<std::vector<Route>> routes();
+    // Deletes this namespace's IPv4 neighbour entries (not permanent ones), as
+    // `ip -4 neigh flush all` would; returns how many went.
+    Result<size_t> flush_neighbours();
+
+private:
+    std::string ifname(int ifindex);  // from a snapshot of the links, refreshed on a miss
+
+    NlSock sock_;
+    std::map<int, std::string> names_;
+};
+
+// Linkwatch applies carrier changes up to about a second late (and flushes neighbours
+// when it does): waits until, in every namespace, each up link with carrier is
+// operationally up with its qdisc attached, for at most `limit`. Returns the links
+// still unsettled ("ns:dev"), empty when all settled.
+std::vector<std::string> wait_for_linkwatch(std::vector<NetnsQuery*> spaces, const std::vector<std::string>& names,
+                                            std::chrono::milliseconds limit);
+
+}  // namespace vethlab::backend

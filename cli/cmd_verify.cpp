@@ -1,0 +1,232 @@
+// vethlab verify FILE: real ICMP echoes from every namespace of a deployed lab to every
+// address of its topology (or to each veth's far end), beside what the simulator
+// predicts for the same edits; also `ip route get` for each probe and the tables.
+// Exit 1 on any disagreement, explaining the first few.
+#include <algorithm>
+#include <iostream>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "backend/neigh_stats.hpp"
+#include "backend/netns_query.hpp"
+#include "backend/privileges.hpp"
+#include "backend/prober.hpp"
+#include "cli/commands.hpp"
+#include "cli/load.hpp"
+#include "cli/verify_report.hpp"
+#include "cli/verify_tables.hpp"
+#include "sim/route_get.hpp"
+#include "sim/route_printer.hpp"
+#include "sim/script_runner.hpp"
+
+namespace vethlab::cli {
+namespace {
+
+struct VerifyOptions {
+    std::string file, prefix;
+    std::vector<std::string> netns;
+    bool peers = false, json = false, strict = false, no_predict = false;
+    double timeout = 4;
+    int explain = 3;
+};
+
+// ICMP errors share a per-namespace budget (icmp_msgs_per_sec 1000, burst 50, not in
+// the simulator): probes predicted to end in an error leave in waves of 25, 30 ms
+// apart, so no sender runs out. Replies are not limited and all leave at once.
+constexpr size_t kErrorWave = 25;
+constexpr std::chrono::milliseconds kWaveGap{30};
+
+bool is_error(ProbeOutcome o) { return o != ProbeOutcome::reply && o != ProbeOutcome::silent && o != ProbeOutcome::no_route; }
+
+std::unique_ptr<sim::ScriptRunner> replay(const Topology& topo) {
+    auto runner = std::make_unique<sim::ScriptRunner>();
+    for (const auto& e : topo.edits)
+        if (!e.is_observation()) runner->run(e);
+    return runner;
+}
+
+// The simulator's account of one probe, for a disagreement.
+std::string explain(const Topology& topo, const VerifyProbe& p) {
+    auto runner = replay(topo);
+    std::vector<std::string> why;
+    runner->kernel().set_trace([&why](const std::string& line) { why.push_back(line); });
+    const auto sim_result = sim::run_probes(runner->kernel(), std::vector<sim::Probe>{p.probe});
+    std::string out = fmt::format("{} -> {} ({}): the kernel says {}{}, the simulator {}{}\n", p.probe.ns,
+                                  p.probe.dst.str(), p.probe.target, to_string(p.measured.outcome),
+                                  p.measured.detail.empty() ? "" : " " + p.measured.detail,
+                                  to_string(sim_result[0].outcome),
+                                  sim_result[0].detail.empty() ? "" : " " + sim_result[0].detail);
+    if (p.kernel_route) out += "  kernel's ip route get:    " + format_route_answer(p.probe.dst, *p.kernel_route) + "\n";
+    if (p.sim_route) out += "  simulator's ip route get: " + format_route_answer(p.probe.dst, *p.sim_route) + "\n";
+    out += "  why, in the simulator:\n";
+    for (const auto& line : why) out += "    " + line + "\n";
+    return out;
+}
+
+std::vector<sim::Probe> select_probes(const VerifyOptions& o, const NetState& st) {
+    auto probes = o.peers ? sim::peer_probes(st) : sim::all_pairs(st);
+    if (o.netns.empty()) return probes;
+    const std::set<std::string> keep(o.netns.begin(), o.netns.end());
+    std::erase_if(probes, [&](const sim::Probe& p) { return !keep.count(p.ns); });
+    return probes;
+}
+
+// Each probe across a veth leaves a neighbour entry on both sides, and the host's ARP
+// table (shared by every namespace) refuses entries beyond gc_thresh3. When the probes
+// would need more than is free, they go in waves that fit, both directions of a pair
+// in the same wave and probes predicted to fail first (they are the slow ones), with
+// the lab's neighbour caches flushed between waves (never the host's).
+Result<backend::ProbeRun> probe_in_waves(const VerifyOptions& o, const std::vector<sim::Probe>& probes,
+                                         const std::vector<sim::ProbeResult>& predicted,
+                                         std::map<std::string, backend::NetnsQuery>& spaces) {
+    size_t wave = probes.size();
+    const auto stats = backend::arp_table_stats();
+    const auto thresh = backend::arp_gc_thresh3();
+    if (stats && thresh) {
+        const uint64_t free = *thresh > stats->entries + 128 ? *thresh - stats->entries - 128 : 64;
+        wave = std::max<size_t>(32, size_t(free / 2));
+    }
+    std::vector<size_t> order(probes.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    if (wave < probes.size()) {
+        auto key = [&](size_t i) {
+            const std::string& a = probes[i].ns;
+            const std::string b = probes[i].target.substr(0, probes[i].target.find(':'));
+            const bool fails = !predicted.empty() && predicted[i].outcome != ProbeOutcome::reply;
+            return std::tuple(!fails, std::min(a, b), std::max(a, b));
+        };
+        std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) { return key(x) < key(y); });
+    }
+    backend::ProbeRun all;
+    all.answers.resize(probes.size());
+    const backend::ProberOptions opts{std::chrono::milliseconds(int64_t(o.timeout * 1000)), 56};
+    for (size_t start = 0; start < order.size(); start += wave) {
+        if (start > 0)
+            for (auto& [name, q] : spaces) q.flush_neighbours();
+        const size_t end = std::min(order.size(), start + wave);
+        std::vector<backend::KernelProbe> kernel_probes;
+        size_t errors = 0;
+        for (size_t k = start; k < end; ++k) {
+            const size_t i = order[k];
+            backend::KernelProbe kp{o.prefix + probes[i].ns, probes[i].dst, {}};
+            if (!predicted.empty() && is_error(predicted[i].outcome)) kp.send_after = kWaveGap * (errors++ / kErrorWave);
+            kernel_probes.push_back(std::move(kp));
+        }
+        auto run = backend::probe_kernel(kernel_probes, opts);
+        if (!run) return Error{run.error()};
+        for (size_t k = start; k < end; ++k) all.answers[order[k]] = std::move(run.value().answers[k - start]);
+        all.seconds += run.value().seconds;
+    }
+    return all;
+}
+
+int run_verify(const VerifyOptions& o) {
+    if (auto missing = backend::missing_privileges()) {
+        std::cerr << "vethlab verify: " << *missing << "\n";
+        return 1;
+    }
+    auto loaded = load_or_report(o.file);
+    if (!loaded) return 1;
+    const Topology& topo = loaded->topology;
+    auto runner = replay(topo);
+    const NetState& st = runner->state();
+    for (const auto& ns : o.netns)
+        if (!st.ns(ns) || ns.empty()) {
+            std::cerr << fmt::format("vethlab verify: {} has no namespace '{}'\n", o.file, ns);
+            return 2;
+        }
+    const auto probes = select_probes(o, st);
+
+    // A netlink socket in each namespace of the lab; all must exist.
+    std::map<std::string, backend::NetnsQuery> spaces;
+    for (const auto& [name, ns] : st.namespaces()) {
+        if (name.empty()) continue;
+        auto q = backend::NetnsQuery::open(o.prefix + name);
+        if (!q) {
+            std::cerr << "vethlab verify: " << q.error() << " (is the lab up? `vethlab up " << o.file
+                      << (o.prefix.empty() ? "" : " --prefix " + o.prefix) << "`)\n";
+            return 1;
+        }
+        spaces.emplace(name, std::move(q).value());
+    }
+    VerifyReport report;
+    report.predicted = !o.no_predict;
+    {
+        std::vector<backend::NetnsQuery*> qs;
+        std::vector<std::string> names;
+        for (auto& [name, q] : spaces) qs.push_back(&q), names.push_back(name);
+        const auto unsettled = backend::wait_for_linkwatch(qs, names, std::chrono::milliseconds(3000));
+        if (!unsettled.empty())
+            report.warnings.push_back(fmt::format("carrier not settled after 3 s on {} link(s), first {}",
+                                                  unsettled.size(), unsettled.front()));
+    }
+    if (!o.no_predict)
+        for (auto& [name, q] : spaces) {
+            auto diffs = compare_tables(q, st, name);
+            report.table_diffs.insert(report.table_diffs.end(), diffs.begin(), diffs.end());
+        }
+
+    std::vector<sim::ProbeResult> predicted;
+    if (!o.no_predict) predicted = sim::run_probes(runner->kernel(), probes);
+    const auto before = backend::arp_table_stats();
+    auto measured = probe_in_waves(o, probes, predicted, spaces);
+    if (!measured) {
+        std::cerr << "vethlab verify: " << measured.error() << "\n";
+        return 1;
+    }
+    const auto after = backend::arp_table_stats();
+    if (before && after && after->table_fulls > before->table_fulls)
+        report.warnings.push_back(fmt::format(
+            "the host's neighbour table was full {} time(s) during the probes ({} entries, gc_thresh3 {}; shared by "
+            "every namespace, settable only in the initial one): probes may have failed for that reason alone",
+            after->table_fulls - before->table_fulls, after->entries, backend::arp_gc_thresh3().value_or(0)));
+    report.probe_seconds = measured.value().seconds;
+
+    // The twin's route lookups do not depend on what the probes left in its neighbour caches.
+    for (size_t i = 0; i < probes.size(); ++i) {
+        VerifyProbe vp{probes[i], std::nullopt, std::move(measured.value().answers[i]), std::nullopt, std::nullopt};
+        if (!o.no_predict) {
+            vp.predicted = predicted[i];
+            vp.sim_route = sim::route_get(runner->kernel(), st, probes[i].ns, probes[i].dst);
+            vp.kernel_route = spaces.at(probes[i].ns).route_get(probes[i].dst);
+        }
+        report.probes.push_back(std::move(vp));
+    }
+    for (const auto& p : report.probes) {
+        if (int(report.explanations.size()) >= o.explain) break;
+        if (!p.agrees()) report.explanations.push_back(explain(topo, p));
+    }
+
+    if (o.json) {
+        std::cout << verify_json(report).dump(2) << "\n";
+    } else {
+        if (!o.peers) std::cout << format_verify_matrix(report) << "\n";
+        write_verify_lines(std::cout, report, o.peers);
+        write_verify_tail(std::cout, report);
+    }
+    if (!report.ok()) return 1;
+    return o.strict && !report.warnings.empty() ? 1 : 0;
+}
+
+}  // namespace
+
+void add_verify(CLI::App& app, Context& ctx) {
+    auto o = std::make_shared<VerifyOptions>();
+    auto* cmd = app.add_subcommand("verify", "Probe a deployed lab with real ICMP echoes and compare with the "
+                                             "simulator's prediction (needs root)");
+    cmd->add_option("file", o->file, "the topology the lab was built from")->required();
+    cmd->add_option("--prefix", o->prefix, "the prefix the lab was built with (vethlab up --prefix)");
+    cmd->add_flag("--peers", o->peers, "only the far end of each veth (one probe per veth end)");
+    cmd->add_flag("--json", o->json, "one object per probe, and the differences");
+    cmd->add_option("--timeout", o->timeout, "seconds to wait for each answer")->capture_default_str();
+    cmd->add_flag("--strict", o->strict, "also fail on warnings (unsettled carrier, a full neighbour table)");
+    cmd->add_flag("--no-predict", o->no_predict, "only measure: no simulator, no comparison");
+    cmd->add_option("--netns", o->netns, "probe only from these namespaces (names as in the file)");
+    cmd->add_option("--explain", o->explain, "explain this many disagreements")->capture_default_str();
+    cmd->callback([o, &ctx] { ctx.exit_code = run_verify(*o); });
+}
+
+}  // namespace vethlab::cli

@@ -1,0 +1,15 @@
+#pragma once
+// The tables of a namespace on the kernel against the simulator's after the same
+// edits: routes of the main and local tables (as `ip route` prints them) and each
+// link's UP and LOWER_UP flags. One line per difference.
+#include <string>
+#include <vector>
+
+#include "backend/netns_query.hpp"
+#include "model/netstate.hpp"
+
+namespace vethlab::cli {
+
+std::vector<std::string> compare_tables(backend::NetnsQuery& kernel, const NetState& state, const std::string& ns);
+
+}  // namespace vethlab::cli
