@@ -25,11 +25,9 @@ namespace {
 constexpr const char* kPrologue = R"(vl_settle() {
   vl_i=0
   while [ $vl_i -lt 150 ]; do
-    vl_ok=1
     for vl_n in "$@"; do
-      ip -n "$vl_n" -o link 2>/dev/null | awk '{ l = ($0 ~ /[<,]LOWER_UP[,>]/); s = ($0 ~ / state (UP|UNKNOWN) /); if (l != s) bad = 1 } END { exit bad }' || vl_ok=0
-    done
-    [ $vl_ok = 1 ] && return 0
+      ip -n "$vl_n" -o link 2>/dev/null
+    done | awk '{ l = ($0 ~ /[<,]LOWER_UP[,>]/); s = ($0 ~ / state (UP|UNKNOWN) /); if (l != s) bad = 1 } END { exit bad }' && return 0
     sleep 0.02
     vl_i=$((vl_i + 1))
   done
@@ -127,11 +125,22 @@ std::vector<KernelStep> CommandLab::run(const std::vector<Edit>& edits) {
             live += " " + shell_quote(add->name);
         }
         const bool observation = edits[i].is_observation();
-        if (!observation) changed = true;
+        // Only link changes wait for linkwatch: addresses, routes and sysctls act at once.
+        if (std::holds_alternative<LinkAdd>(op) || std::holds_alternative<LinkSet>(op) ||
+            std::holds_alternative<LinkDel>(op) || std::holds_alternative<NetnsDel>(op))
+            changed = true;
         else if (std::exchange(changed, false) && !live.empty()) script += "vl_settle" + live + "\n";
         std::string command = std::holds_alternative<Sleep>(op)
                                         ? "sleep " + std::to_string(std::get<Sleep>(op).seconds)
                                         : format_command(op);
+        // `ip netns exec` also makes a mount namespace and remounts /sys for every
+        // command; joining the network namespace is all ping, route -n and sysctl need
+        // (/proc/net and /proc/sys/net follow the caller's network namespace).
+        if (command.rfind("ip netns exec ", 0) == 0) {
+            const size_t name_end = command.find(' ', 14);
+            command = "nsenter --net=" + shell_quote(netns_path(command.substr(14, name_end - 14))) +
+                      command.substr(name_end);
+        }
         // The model is IPv4 only: `ip addr` is asked for IPv4 (else the kernel adds the
         // IPv6 link-local addresses it gives every device).
         const auto* show = std::get_if<Show>(&op);
