@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
     vethlab::cli::add_analyze(app, ctx);
     vethlab::cli::add_lab(app, ctx);
     vethlab::cli::add_verify(app, ctx);
+    vethlab::cli::add_fuzz_diff(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -1,4 +1,6 @@
 // Devices: creation, deletion, moves between namespaces, renames, admin state.
+#include <algorithm>
+
 #include "model/netstate.hpp"
 
 #include "model/names.hpp"
@@ -155,11 +157,17 @@ Link& NetState::move_link(Namespace& from, int ifindex, Namespace& to, const std
 void NetState::link_went_up(Namespace& n, Link& link) {
     link.admin_up = true;
     link.qdisc_attached = true;
-    if (link.kind == LinkKind::loopback && link.addrs.empty()) {
-        link.addrs.push_back(Address{IfAddr(Ipv4(127, 0, 0, 1), 8), RouteScope::host, false});
-        n.address_added(link.addrs.back().addr.local());
-        add_connected_routes(n, link, link.addrs.back());
-        return;
+    // devinet.c inetdev_event(NETDEV_UP): a loopback gets 127.0.0.1/8 scope host on every
+    // up, also beside other addresses (inet_insert_ifa orders it by scope, before global
+    // ones), unless it already has it.
+    const IfAddr loopback(Ipv4(127, 0, 0, 1), 8);
+    if (link.kind == LinkKind::loopback &&
+        std::none_of(link.addrs.begin(), link.addrs.end(), [&](const Address& a) { return a.addr == loopback; })) {
+        size_t pos = 0;  // after the last primary of scope host or wider (as insert_position)
+        for (size_t i = 0; i < link.addrs.size(); ++i)
+            if (!link.addrs[i].secondary && uint8_t(RouteScope::host) <= uint8_t(link.addrs[i].scope)) pos = i + 1;
+        link.addrs.insert(link.addrs.begin() + long(pos), Address{loopback, RouteScope::host, false});
+        n.address_added(loopback.local());
     }
     for (const auto& a : link.addrs) add_connected_routes(n, link, a);
 }

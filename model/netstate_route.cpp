@@ -110,13 +110,22 @@ static std::optional<std::string> insert_route(RouteTable& routes, RouteOp op, c
             routes.push_back(r);
             break;
         case RouteOp::change:
-            if (same == none) return errors::rtnl(errors::kNoEntry);
+        case RouteOp::replace: {
+            if (same == none) {
+                if (op == RouteOp::change) return errors::rtnl(errors::kNoEntry);
+                routes.push_back(r);
+                break;
+            }
+            // fa_match: the same route (type and nexthop) already among the aliases of
+            // this key. The first one: nothing to do; a later one: EEXIST (found by
+            // fuzz-diff, tests/corpus/route-replace-existing-alias.sh).
+            if (const auto match = routes.find(r); match != none) {
+                if (match == same) break;
+                return errors::rtnl(errors::kExists);
+            }
             routes.replace(same, r);
             break;
-        case RouteOp::replace:
-            if (same != none) routes.replace(same, r);
-            else routes.push_back(r);
-            break;
+        }
         case RouteOp::append:
             if (routes.find(r) != none) return errors::rtnl(errors::kExists);
             routes.push_back(r);

@@ -8,11 +8,17 @@ std::string format_route_n(const Namespace& ns) {
     std::string out = "Kernel IP routing table\n";
     out += "Destination     Gateway         Genmask         Flags Metric Ref    Use Iface\n";
     for (const Route* r : ns.sorted_routes(kTableMain)) {
-        std::string flags = "U";
-        if (r->type == RouteType::blackhole || r->type == RouteType::unreachable || r->type == RouteType::prohibit)
-            flags = "!";
-        if (!r->gateway.is_zero()) flags += "G";
+        // /proc/net/route (fib_trie.c fib_flag_trans): unreachable and prohibit are
+        // RTF_REJECT, blackhole is not; net-tools prints a reject route with "-" for
+        // gateway, Ref and Iface, and "!" replacing U and G (lib/inet_gr.c).
+        const bool reject = r->type == RouteType::unreachable || r->type == RouteType::prohibit;
+        std::string flags = reject ? "!" : r->gateway.is_zero() ? "U" : "UG";
         if (r->dst.len() == 32) flags += "H";
+        if (reject) {
+            out += fmt::format("{:<15} -               {:<15} {:<5} {:<6} -  {:>7} -\n", r->dst.network().str(),
+                               r->dst.netmask().str(), flags, r->metric, 0);
+            continue;
+        }
         const std::string iface = r->oif ? ns.ifname(r->oif) : std::string("*");
         out += fmt::format("{:<15} {:<15} {:<15} {:<5} {:<6} {:<2} {:>7} {}\n", r->dst.network().str(),
                            r->gateway.str(), r->dst.netmask().str(), flags, r->metric, 0, 0, iface);

@@ -1,0 +1,49 @@
+#pragma once
+// Comparing what one command printed in the simulator with what it printed on the
+// kernel: a change accepted or refused alike (same message), an observation printing
+// the same text once what legitimately differs is put in a normal form -- times
+// (ping's time=, rtt, the summary's time), random MACs, the hash order of `ip neigh`.
+#include <optional>
+#include <string>
+
+#include "model/edit.hpp"
+
+namespace vethlab::analysis {
+
+// What a command did on one side: printed text, exit status, refused (changes only).
+struct CommandOutput {
+    std::string out;
+    int status = 0;
+};
+
+struct CompareOptions {
+    // Without strict, neighbour entries in a different timer state agree when both are
+    // resolved (REACHABLE / DELAY / PROBE / STALE) or both not (INCOMPLETE / FAILED):
+    // the kernel draws reachable_time at random and its clock runs on while the shell
+    // works, so a state change near a timer's end falls on either side.
+    //
+    // Without strict, a veth's operstate DOWN and LOWERLAYERDOWN agree too: the kernel
+    // latches it when the device's last carrier event ran (link_watch.c
+    // default_operstate looks the peer's ifindex up in the device's own namespace, so a
+    // device created later under that ifindex changes what the next event computes);
+    // the simulator computes it from the present state. Open disagreement.
+    bool strict = false;
+};
+
+struct Mismatch {
+    std::string what;  // "refused on one side", "message", "output", "exit status"
+    std::string sim;   // the simulator's side, normalised
+    std::string kernel;
+};
+
+// nullopt when the two sides agree on this command.
+std::optional<Mismatch> compare_command(const Edit& edit, const CommandOutput& sim, const CommandOutput& kernel,
+                                        const CompareOptions& opt = {});
+
+// The normal forms (exposed for tests).
+std::string normalise_ping(const std::string& text);
+std::string normalise_neigh(const std::string& text, bool strict);
+std::string normalise_link(const std::string& text, bool strict);
+std::string mask_macs(const std::string& text);
+
+}  // namespace vethlab::analysis

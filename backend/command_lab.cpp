@@ -1,0 +1,196 @@
+#include "backend/command_lab.hpp"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <regex>
+#include <stdexcept>
+#include <utility>
+
+#include "backend/netns.hpp"
+#include "backend/privileges.hpp"
+#include "model/ip_writer.hpp"
+
+namespace vethlab::backend {
+namespace {
+
+// Waits (at most 3 s) until every link of the namespaces shows an operstate that agrees
+// with its carrier flag: LOWER_UP changes at once, operstate, the qdisc and the routes'
+// linkdown marks follow in linkwatch's work.
+constexpr const char* kPrologue = R"(vl_settle() {
+  vl_i=0
+  while [ $vl_i -lt 150 ]; do
+    for vl_n in "$@"; do
+      ip -n "$vl_n" -o link 2>/dev/null
+    done | awk '{ l = ($0 ~ /[<,]LOWER_UP[,>]/); s = ($0 ~ / state (UP|UNKNOWN) /); if (l != s) bad = 1 } END { exit bad }' && return 0
+    sleep 0.02
+    vl_i=$((vl_i + 1))
+  done
+}
+)";
+
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+    for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
+}
+
+std::string read_all(FILE* f) {
+    std::string out;
+    char buf[65536];
+    for (size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
+    return out;
+}
+
+// Splits the shell's output: "\x1e<i>\x1e" opens step i, "\x1f<status>\x1f" closes it.
+void parse_steps(const std::string& text, std::vector<KernelStep>& steps) {
+    size_t pos = 0;
+    while ((pos = text.find('\x1e', pos)) != std::string::npos) {
+        const size_t num_end = text.find('\x1e', pos + 1);
+        if (num_end == std::string::npos) break;
+        const size_t index = std::stoul(text.substr(pos + 1, num_end - pos - 1));
+        const size_t close = text.find('\x1f', num_end + 1);
+        if (close == std::string::npos || index >= steps.size()) break;
+        const size_t status_end = text.find('\x1f', close + 1);
+        if (status_end == std::string::npos) break;
+        steps[index].out = text.substr(num_end + 1, close - num_end - 1);
+        steps[index].status = std::stoi(text.substr(close + 1, status_end - close - 1));
+        pos = status_end + 1;
+    }
+}
+
+}  // namespace
+
+CommandLab::CommandLab() {
+    static std::atomic<int> counter{0};
+    prefix_ = "vl" + std::to_string(getpid()) + "-d" + std::to_string(counter++) + "-";
+}
+
+CommandLab::~CommandLab() { clear(); }
+
+void CommandLab::clear() {
+    for (const auto& ns : created_)
+        if (netns_exists(ns)) (void)delete_netns(ns);
+    created_.clear();
+}
+
+bool CommandLab::localize(EditOp& op) const {
+    bool host = false;
+    auto fix = [&](std::string& ns) {
+        if (ns.empty()) host = true;
+        else ns = prefix_ + ns;
+    };
+    auto fix_opt = [&](std::optional<std::string>& ns) {
+        if (ns) fix(*ns);
+    };
+    std::visit(
+        [&](auto& e) {
+            using T = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<T, NetnsAdd> || std::is_same_v<T, NetnsDel>) {
+                e.name = prefix_ + e.name;
+            } else {
+                fix(e.ns);
+                if constexpr (std::is_same_v<T, LinkAdd>) {
+                    fix_opt(e.netns);
+                    fix_opt(e.peer_netns);
+                }
+                if constexpr (std::is_same_v<T, LinkSet>) fix_opt(e.netns);
+            }
+        },
+        op);
+    return !host;
+}
+
+std::string CommandLab::unlocalize(std::string text) const {
+    replace_all(text, prefix_, "");
+    return text;
+}
+
+std::vector<KernelStep> CommandLab::run(const std::vector<Edit>& edits) {
+    std::vector<KernelStep> steps(edits.size());
+    std::string script = kPrologue;
+    std::string live;  // the lab's namespaces so far, quoted, for vl_settle
+    bool changed = false;
+    for (size_t i = 0; i < edits.size(); ++i) {
+        EditOp op = edits[i].op;
+        if (!localize(op)) {
+            steps[i].skipped = true;
+            continue;
+        }
+        if (const auto* add = std::get_if<NetnsAdd>(&op)) {
+            created_.push_back(add->name);
+            live += " " + shell_quote(add->name);
+        }
+        const bool observation = edits[i].is_observation();
+        // Only link changes wait for linkwatch: addresses, routes and sysctls act at once.
+        if (std::holds_alternative<LinkAdd>(op) || std::holds_alternative<LinkSet>(op) ||
+            std::holds_alternative<LinkDel>(op) || std::holds_alternative<NetnsDel>(op))
+            changed = true;
+        else if (std::exchange(changed, false) && !live.empty()) script += "vl_settle" + live + "\n";
+        std::string command = std::holds_alternative<Sleep>(op)
+                                        ? "sleep " + std::to_string(std::get<Sleep>(op).seconds)
+                                        : format_command(op);
+        // `ip netns exec` also makes a mount namespace and remounts /sys for every
+        // command; joining the network namespace is all ping, route -n and sysctl need
+        // (/proc/net and /proc/sys/net follow the caller's network namespace).
+        if (command.rfind("ip netns exec ", 0) == 0) {
+            const size_t name_end = command.find(' ', 14);
+            command = "nsenter --net=" + shell_quote(netns_path(command.substr(14, name_end - 14))) +
+                      command.substr(name_end);
+        }
+        // The model is IPv4 only: `ip addr` is asked for IPv4 (else the kernel adds the
+        // IPv6 link-local addresses it gives every device).
+        const auto* show = std::get_if<Show>(&op);
+        if (show && show->what == ShowWhat::ip_addr && command.rfind("ip ", 0) == 0) command.insert(3, "-4 ");
+        script += "printf '\\036" + std::to_string(i) + "\\036'\n";
+        script += "{ " + command + "\n}" + (observation ? " 2>&1" : " 2>&1 >/dev/null") + " </dev/null\n";
+        script += "printf '\\037%d\\037' $?\n";
+    }
+
+    char path[] = "/tmp/vethlab-diff-XXXXXX";
+    const int fd = mkstemp(path);
+    if (fd < 0) throw std::runtime_error("cannot create a temporary file in /tmp");
+    const bool written = write(fd, script.data(), script.size()) == ssize_t(script.size());
+    close(fd);
+    if (!written) {
+        unlink(path);
+        throw std::runtime_error("cannot write the temporary script " + std::string(path));
+    }
+    FILE* sh = popen(("/bin/sh " + std::string(path) + " 2>/dev/null").c_str(), "r");
+    if (!sh) {
+        unlink(path);
+        throw std::runtime_error("cannot start /bin/sh");
+    }
+    const std::string text = read_all(sh);
+    pclose(sh);
+    unlink(path);
+    parse_steps(text, steps);
+    for (auto& s : steps) s.out = unlocalize(std::move(s.out));
+    return steps;
+}
+
+int remove_orphan_labs() {
+    static const std::regex name("vl([0-9]+)-d[0-9]+-.*");
+    int removed = 0;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(kNetnsRunDir, ec)) {
+        const std::string n = entry.path().filename().string();
+        std::smatch m;
+        if (!std::regex_match(n, m, name)) continue;
+        if (access(("/proc/" + m[1].str()).c_str(), F_OK) == 0) continue;  // alive: not ours to touch
+        if (!delete_netns(n)) ++removed;
+    }
+    return removed;
+}
+
+std::optional<std::string> command_lab_unavailable() {
+    if (auto missing = missing_privileges()) return missing;
+    if (system("command -v ip >/dev/null 2>&1 && command -v ping >/dev/null 2>&1") != 0)
+        return std::string("ip (iproute2) or ping (iputils) is not installed");
+    return std::nullopt;
+}
+
+}  // namespace vethlab::backend
