@@ -18,5 +18,6 @@ void add_gen(CLI::App& app, Context& ctx);
 void add_mesh(CLI::App& app, Context& ctx);
 void add_analyze(CLI::App& app, Context& ctx);
 void add_lab(CLI::App& app, Context& ctx);  // up, down, plan
+void add_inspect(CLI::App& app, Context& ctx);  // inspect, diff
 
 }  // namespace vethlab::cli

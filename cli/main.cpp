@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
     vethlab::cli::add_mesh(app, ctx);
     vethlab::cli::add_analyze(app, ctx);
     vethlab::cli::add_lab(app, ctx);
+    vethlab::cli::add_inspect(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
