@@ -148,6 +148,10 @@ std::optional<std::string> Journal::netns_made(const std::string& ns, uint64_t i
 }
 std::optional<std::string> Journal::netns_gone(const std::string& ns) { return append("netns-gone " + ns); }
 std::optional<std::string> Journal::complete() { return append("complete"); }
+std::optional<std::string> Journal::retarget(const std::string& file, const std::string& hash) {
+    if (auto err = append("file " + file)) return err;
+    return append("hash " + hash, true);
+}
 
 std::optional<std::string> Journal::remove() {
     file_.reset();
@@ -156,6 +160,16 @@ std::optional<std::string> Journal::remove() {
     record_ = LabRecord{};
     has_journal_ = false;
     return std::nullopt;
+}
+
+std::optional<LabRecord> read_lab(const std::string& state_dir, const std::string& lab) {
+    if (check_lab_name(lab)) return std::nullopt;
+    std::ifstream in(state_dir + "/" + lab + "/journal");
+    if (!in) return std::nullopt;
+    LabRecord record;
+    std::string line;
+    while (std::getline(in, line)) apply_journal_line(record, line);
+    return record;
 }
 
 std::string lab_owning(const std::string& state_dir, const std::string& ns, const std::string& except_lab) {

@@ -56,6 +56,8 @@ public:
     std::optional<std::string> netns_made(const std::string& ns, uint64_t id);
     std::optional<std::string> netns_gone(const std::string& ns);
     std::optional<std::string> complete();
+    // The lab now stands for another version of its file (up applied the difference).
+    std::optional<std::string> retarget(const std::string& file, const std::string& hash);
     // The lab is gone: remove the journal and its directory (the lock file stays).
     std::optional<std::string> remove();
 
@@ -70,6 +72,9 @@ private:
     LabRecord record_;
     bool has_journal_ = false;
 };
+
+// A lab's record, read without taking its lock (for inspect and diff); nullopt if none.
+std::optional<LabRecord> read_lab(const std::string& state_dir, const std::string& lab);
 
 // Which other lab in state_dir has recorded namespace ns as live ("" if none).
 std::string lab_owning(const std::string& state_dir, const std::string& ns, const std::string& except_lab);

@@ -54,6 +54,7 @@ void remove_namespaces(Netlink& nl, Journal& journal, DownOutcome& out) {
 
 std::optional<std::string> check_recorded_lab(Netlink& nl, const Journal& journal, const LabOptions& o,
                                               const std::string& hash) {
+    // With a way to see the difference, a changed file is applied (converge_lab).
     const LabRecord& rec = journal.record();
     const std::string down = fmt::format("run `vethlab down --name {}` first", o.lab);
     if (!rec.complete) return fmt::format("lab '{}' holds what an interrupted `up` left; {}", o.lab, down);
@@ -61,7 +62,7 @@ std::optional<std::string> check_recorded_lab(Netlink& nl, const Journal& journa
         if (!nl.netns_exists(ns->name) || (ns->id && nl.netns_id(ns->name) != ns->id))
             return fmt::format("lab '{}' is recorded as up, but its namespace '{}' is gone or was replaced; {}",
                                o.lab, ns->name, down);
-    if (rec.hash != hash)
+    if (rec.hash != hash && !o.drift)
         return fmt::format("lab '{}' is up from another version of {} (or another prefix); applying only the "
                            "difference is not implemented yet: {}, then up",
                            o.lab, rec.file, down);
@@ -126,7 +127,8 @@ UpOutcome lab_up(Netlink& nl, const Topology& topo, const std::string& file_text
             out.errors.push_back(*why);
             return finish(UpResult::refused);
         }
-        return finish(UpResult::unchanged);
+        if (!o.drift) return finish(UpResult::unchanged);
+        return finish(converge_lab(nl, journal, topo.file, hash, o, stop, progress, out));
     }
     out.errors = foreign_objects(nl, topo, plan, o);
     if (!out.errors.empty()) {

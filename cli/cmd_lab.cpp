@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "backend/drift.hpp"
 #include "backend/journal.hpp"
 #include "backend/lab.hpp"
 #include "backend/netlink_libnl.hpp"
@@ -33,6 +34,7 @@ struct LabCliOptions {
     std::string state_dir;
     bool quiet = false;
     bool json = false;
+    bool progress = false;
 };
 
 std::atomic<bool> g_stop{false};
@@ -104,6 +106,7 @@ std::string_view result_word(backend::UpResult r) {
     switch (r) {
         case backend::UpResult::built: return "built";
         case backend::UpResult::unchanged: return "unchanged";
+        case backend::UpResult::changed: return "changed";
         case backend::UpResult::refused: return "refused";
         case backend::UpResult::failed: return "failed";
         case backend::UpResult::interrupted: return "interrupted";
@@ -114,11 +117,13 @@ std::string_view result_word(backend::UpResult r) {
 void print_up_json(const LabCliOptions& o, const std::string& lab, const Topology* topo, const backend::Plan* plan,
                    const backend::UpOutcome& up) {
     nlohmann::json j{{"lab", lab}, {"file", o.file}, {"prefix", o.prefix}, {"result", result_word(up.result)},
-                     {"ok", up.ok()}, {"seconds", up.seconds}, {"errors", up.errors}, {"rolled_back", up.rolled_back}};
+                     {"ok", up.ok()}, {"seconds", up.seconds}, {"errors", up.errors}, {"rolled_back", up.rolled_back},
+                     {"differences", up.differences}};
     if (plan && topo) {
         const auto c = backend::count_plan(*plan);
         const bool built = up.result == backend::UpResult::built;
         j["operations"] = built ? plan->steps.size() : up.steps_done;
+        // Counts of a first build; a lab that was up lists its differences instead.
         j["created"] = {{"namespaces", built ? c.namespaces : 0}, {"veth_pairs", built ? c.veth_pairs : 0},
                         {"other_links", built ? c.other_links : 0}, {"addresses", built ? c.addresses : 0},
                         {"routes", built ? c.routes : 0},           {"sysctls", built ? c.sysctls : 0}};
@@ -163,8 +168,10 @@ void run_up(const LabCliOptions& o, Context& ctx) {
     backend::UpOutcome up;
     {
         StopOnSignals signals;
-        ProgressLine progress(!o.quiet && !o.json && isatty(STDERR_FILENO) && plan.steps.size() >= 200);
-        const backend::LabOptions lab_opts{lab, o.prefix, backend::state_dir_from(o.state_dir)};
+        ProgressLine progress(!o.quiet && !o.json &&
+                              (o.progress || (isatty(STDERR_FILENO) && plan.steps.size() >= 200)));
+        backend::LabOptions lab_opts{lab, o.prefix, backend::state_dir_from(o.state_dir), {}};
+        lab_opts.drift = [&](const std::vector<std::string>& live) { return backend::lab_drift(topo, plan, live); };
         up = backend::lab_up(nl, topo, read_file(o.file), plan, lab_opts, g_stop, std::ref(progress));
     }
     nl.close_all();
@@ -177,7 +184,14 @@ void run_up(const LabCliOptions& o, Context& ctx) {
                                  up.rolled_back.size() == 1 ? "" : "s", fmt::join(up.rolled_back, ", "));
     if (o.quiet || !up.ok()) return;
     if (up.result == backend::UpResult::unchanged) {
-        std::cout << fmt::format("lab '{}' is already up from this file: nothing changed\n", lab);
+        std::cout << fmt::format("lab '{}' is already up as the file says: nothing changed\n", lab);
+        return;
+    }
+    if (up.result == backend::UpResult::changed) {
+        std::cout << fmt::format("lab '{}' was up: {} difference{} applied ({} operation{} in {:.3f} s)\n", lab,
+                                 up.differences.size(), up.differences.size() == 1 ? "" : "s", up.steps_done,
+                                 up.steps_done == 1 ? "" : "s", up.seconds);
+        for (const auto& d : up.differences) std::cout << "  " << d << "\n";
         return;
     }
     const auto c = backend::count_plan(plan);
@@ -232,10 +246,38 @@ void run_plan(const LabCliOptions& o, Context& ctx) {
     }
     auto loaded = load_or_report(o.file);
     if (!loaded) return;
-    const backend::Plan plan = backend::make_plan(loaded->topology, o.prefix);
+    const std::string lab = lab_name(o);
+    const auto record = backend::read_lab(backend::state_dir_from(o.state_dir), lab);
+    const bool lab_up = record && record->complete;
+    const backend::Plan plan =
+        backend::make_plan(loaded->topology, lab_up && o.prefix.empty() ? record->prefix : o.prefix);
     if (!plan.refusals.empty()) return print_diagnostics(plan.refusals);
-    std::cout << backend::format_plan(loaded->topology, plan);
     ctx.exit_code = 0;
+    if (!lab_up) {
+        std::cout << backend::format_plan(loaded->topology, plan);
+        return;
+    }
+    // The lab is up: what up would change.
+    if (auto missing = backend::missing_privileges()) {
+        std::cerr << fmt::format("vethlab plan: lab '{}' is up, but its kernel state cannot be read ({}); the plan "
+                                 "of a first up follows\n",
+                                 lab, *missing);
+        std::cout << backend::format_plan(loaded->topology, plan);
+        return;
+    }
+    std::vector<std::string> live;
+    for (const auto* ns : record->live()) live.push_back(ns->name);
+    auto drift = backend::lab_drift(loaded->topology, plan, live);
+    if (!drift) {
+        std::cerr << "vethlab plan: " << drift.error() << "\n";
+        ctx.exit_code = 1;
+        return;
+    }
+    std::cout << fmt::format("# lab '{}' is up; {} difference{} with {}\n", lab, drift->differences.size(),
+                             drift->differences.size() == 1 ? "" : "s", o.file);
+    for (const auto& d : drift->differences) std::cout << "#   " << d << "\n";
+    for (const auto& op : drift->ops)
+        for (const auto& line : backend::ip_commands(op)) std::cout << line << "\n";
 }
 
 void add_common(CLI::App* cmd, LabCliOptions& o) {
@@ -243,6 +285,7 @@ void add_common(CLI::App* cmd, LabCliOptions& o) {
                     "where labs are journalled (default: $VETHLAB_STATE_DIR, else /run/vethlab)");
     cmd->add_flag("--quiet,-q", o.quiet, "print errors only");
     cmd->add_flag("--json", o.json, "print a JSON summary on stdout");
+    cmd->add_flag("--progress", o.progress, "show progress on stderr even when it is not a terminal");
 }
 
 }  // namespace
@@ -268,6 +311,10 @@ void add_lab(CLI::App& app, Context& ctx) {
     cmd = app.add_subcommand("plan", "Print the operations `vethlab up` would run, as ip commands (no root needed)");
     cmd->add_option("file", plan->file, "topology file (.yaml) or ip-command script (.sh)")->required();
     cmd->add_option("--prefix", plan->prefix, "put this in front of every namespace name");
+    cmd->add_option("--name", plan->name, "lab name (default: the file's name without extension); when that lab "
+                                          "is up, the plan is what up would change");
+    cmd->add_option("--state-dir", plan->state_dir,
+                    "where labs are journalled (default: $VETHLAB_STATE_DIR, else /run/vethlab)");
     cmd->callback([plan, &ctx] { run_plan(*plan, ctx); });
 }
 

@@ -20,5 +20,6 @@ void add_analyze(CLI::App& app, Context& ctx);
 void add_lab(CLI::App& app, Context& ctx);  // up, down, plan
 void add_verify(CLI::App& app, Context& ctx);
 void add_fuzz_diff(CLI::App& app, Context& ctx);
+void add_inspect(CLI::App& app, Context& ctx);  // inspect, diff
 
 }  // namespace vethlab::cli

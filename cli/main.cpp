@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
     vethlab::cli::add_lab(app, ctx);
     vethlab::cli::add_verify(app, ctx);
     vethlab::cli::add_fuzz_diff(app, ctx);
+    vethlab::cli::add_inspect(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -79,6 +79,9 @@ private:
 // Compiled sysctl defaults of a new namespace (KERNEL-NOTES): what `sysctl_value` answers
 // for a key never set.
 std::optional<std::string> default_sysctl(std::string_view key);
+// Every sysctl key the model knows, in the order that sets them without surprises:
+// net.ipv4.*, conf.all, conf.default, then per device (conf and neigh).
+std::vector<std::string> known_sysctl_keys(const std::vector<std::string>& devices);
 
 class NetState {
 public:

@@ -83,6 +83,18 @@ std::optional<std::string> default_sysctl(std::string_view key) {
     return std::to_string(knob->def);
 }
 
+std::vector<std::string> known_sysctl_keys(const std::vector<std::string>& devices) {
+    std::vector<std::string> out;
+    for (const auto& k : kNetKnobs) out.push_back(fmt::format("net.ipv4.{}", k.name));
+    for (std::string_view scope : {"all", "default"})
+        for (const auto& k : kConfKnobs) out.push_back(fmt::format("net.ipv4.conf.{}.{}", scope, k.name));
+    for (const auto& dev : devices) {
+        for (const auto& k : kConfKnobs) out.push_back(fmt::format("net.ipv4.conf.{}.{}", dev, k.name));
+        for (const auto& k : kNeighKnobs) out.push_back(fmt::format("net.ipv4.neigh.{}.{}", dev, k.name));
+    }
+    return out;
+}
+
 std::string NetState::sysctl_value(const Namespace& n, std::string_view key) const {
     std::string k(key);
     if (k == "net.ipv4.conf.all.forwarding") k = "net.ipv4.ip_forward";
@@ -123,10 +135,13 @@ std::optional<std::string> NetState::apply_op(const SysctlSet& e) {
     }
     std::string key = e.key;
     if (key == "net.ipv4.conf.all.forwarding") key = "net.ipv4.ip_forward";
+    const bool changed = sysctl_value(n, key) != value;
     n.sysctls[key] = value;
-    if (key == "net.ipv4.ip_forward") {
-        // devinet.c inet_forward_change: all, default and every device follow.
+    if (key == "net.ipv4.ip_forward" && changed) {
+        // devinet.c devinet_sysctl_forward -> inet_forward_change, on a change only:
+        // default and every device follow, and conf.all.accept_redirects becomes !on.
         n.sysctls["net.ipv4.conf.default.forwarding"] = value;
+        n.sysctls["net.ipv4.conf.all.accept_redirects"] = value == "0" ? "1" : "0";
         for (auto& l : n.links) l.conf["forwarding"] = value;
     }
     return std::nullopt;

@@ -107,7 +107,7 @@ TEST_CASE("kernel: the seed script under vethlab and under ip build the same nam
 
     r = run_shell(up(ours, state, testing::example("seed.sh")));
     CHECK(r.status == 0);
-    CHECK(r.out == "lab 'seed' is already up from this file: nothing changed\n");
+    CHECK(r.out == "lab 'seed' is already up as the file says: nothing changed\n");
 
     r = run_shell(down(state, "seed"));
     CHECK(r.status == 0);

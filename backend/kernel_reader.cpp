@@ -1,0 +1,240 @@
+#include "backend/kernel_reader.hpp"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/if_arp.h>
+#include <linux/if_link.h>
+#include <linux/if_tun.h>
+#include <linux/net_namespace.h>
+#include <linux/rtnetlink.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <memory>
+#include <cstring>
+#include <new>
+
+#include <fmt/format.h>
+
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+#include "backend/netns.hpp"
+#include "backend/nl_request.hpp"
+#include "backend/ns_files.hpp"
+#include "model/netstate.hpp"
+
+namespace vethlab::backend {
+namespace {
+
+NlMsg request(int type, const void* header, size_t size, int flags = NLM_F_DUMP) {
+    NlMsg m(nlmsg_alloc_simple(type, flags));
+    if (!m || nlmsg_append(m.get(), const_cast<void*>(header), size, NLMSG_ALIGNTO) < 0) throw std::bad_alloc();
+    return m;
+}
+
+Ipv4 ipv4_attr(const nlattr* a) {
+    uint32_t be = 0;
+    std::memcpy(&be, nla_data(a), sizeof be);
+    return Ipv4(ntohl(be));
+}
+
+std::string link_kind(const ifinfomsg* ifi, nlattr* linkinfo) {
+    if (ifi->ifi_type == ARPHRD_LOOPBACK) return "loopback";
+    if (!linkinfo) return "";
+    nlattr* info[IFLA_INFO_MAX + 1] = {};
+    if (nla_parse_nested(info, IFLA_INFO_MAX, linkinfo, nullptr) < 0 || !info[IFLA_INFO_KIND]) return "";
+    std::string kind = nla_get_string(info[IFLA_INFO_KIND]);
+    if (kind == "tun" && info[IFLA_INFO_DATA]) {
+        nlattr* tun[IFLA_TUN_MAX + 1] = {};
+        if (nla_parse_nested(tun, IFLA_TUN_MAX, info[IFLA_INFO_DATA], nullptr) >= 0 && tun[IFLA_TUN_TYPE] &&
+            nla_get_u8(tun[IFLA_TUN_TYPE]) == IFF_TAP)
+            kind = "tap";
+    }
+    return kind;
+}
+
+std::optional<std::string> read_links(nl_sock* sk, KernelNs& out) {
+    ifinfomsg ifi{};
+    ifi.ifi_family = AF_UNSPEC;
+    NlMsg m = request(RTM_GETLINK, &ifi, sizeof ifi);
+    uint32_t mask = RTEXT_FILTER_SKIP_STATS;
+    nla_put(m.get(), IFLA_EXT_MASK, sizeof mask, &mask);
+    NlReply r = transact(sk, m.get(), [&](nlmsghdr* h) {
+        if (h->nlmsg_type != RTM_NEWLINK) return;
+        nlattr* tb[IFLA_MAX + 1] = {};
+        if (nlmsg_parse(h, sizeof(ifinfomsg), tb, IFLA_MAX, nullptr) < 0 || !tb[IFLA_IFNAME]) return;
+        const auto* info = static_cast<const ifinfomsg*>(nlmsg_data(h));
+        KernelLink l;
+        l.ifindex = info->ifi_index;
+        l.name = nla_get_string(tb[IFLA_IFNAME]);
+        l.kind = link_kind(info, tb[IFLA_LINKINFO]);
+        l.up = info->ifi_flags & IFF_UP;
+        if (tb[IFLA_MTU]) l.mtu = nla_get_u32(tb[IFLA_MTU]);
+        if (tb[IFLA_ADDRESS] && nla_len(tb[IFLA_ADDRESS]) == 6) {
+            std::array<uint8_t, 6> b{};
+            std::memcpy(b.data(), nla_data(tb[IFLA_ADDRESS]), 6);
+            l.mac = Mac(b);
+        }
+        if (tb[IFLA_LINK]) l.peer_ifindex = int(nla_get_u32(tb[IFLA_LINK]));
+        if (tb[IFLA_LINK_NETNSID]) l.peer_nsid = int(nla_get_s32(tb[IFLA_LINK_NETNSID]));
+        out.links.push_back(std::move(l));
+    });
+    if (!r.ok()) return ip_error_text(r);
+    std::sort(out.links.begin(), out.links.end(), [](const auto& a, const auto& b) { return a.ifindex < b.ifindex; });
+    return std::nullopt;
+}
+
+std::optional<std::string> read_addresses(nl_sock* sk, KernelNs& out) {
+    ifaddrmsg ifa{};
+    ifa.ifa_family = AF_INET;
+    NlReply r = transact(sk, request(RTM_GETADDR, &ifa, sizeof ifa).get(), [&](nlmsghdr* h) {
+        if (h->nlmsg_type != RTM_NEWADDR) return;
+        nlattr* tb[IFA_MAX + 1] = {};
+        if (nlmsg_parse(h, sizeof(ifaddrmsg), tb, IFA_MAX, nullptr) < 0) return;
+        const auto* msg = static_cast<const ifaddrmsg*>(nlmsg_data(h));
+        nlattr* local = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+        if (msg->ifa_family != AF_INET || !local) return;
+        KernelAddr a;
+        a.ifindex = int(msg->ifa_index);
+        a.addr = IfAddr(ipv4_attr(local), msg->ifa_prefixlen);
+        if (tb[IFA_BROADCAST]) a.broadcast = ipv4_attr(tb[IFA_BROADCAST]);
+        a.scope = msg->ifa_scope;
+        uint32_t flags = msg->ifa_flags;
+        if (tb[IFA_FLAGS]) flags = nla_get_u32(tb[IFA_FLAGS]);
+        a.secondary = flags & IFA_F_SECONDARY;
+        out.addrs.push_back(a);
+    });
+    if (!r.ok()) return ip_error_text(r);
+    return std::nullopt;
+}
+
+std::optional<std::string> read_routes(nl_sock* sk, KernelNs& out) {
+    rtmsg rtm{};
+    rtm.rtm_family = AF_INET;
+    NlReply r = transact(sk, request(RTM_GETROUTE, &rtm, sizeof rtm).get(), [&](nlmsghdr* h) {
+        if (h->nlmsg_type != RTM_NEWROUTE) return;
+        nlattr* tb[RTA_MAX + 1] = {};
+        if (nlmsg_parse(h, sizeof(rtmsg), tb, RTA_MAX, nullptr) < 0) return;
+        const auto* msg = static_cast<const rtmsg*>(nlmsg_data(h));
+        if (msg->rtm_family != AF_INET || (msg->rtm_flags & RTM_F_CLONED)) return;
+        Route route;
+        route.table = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) : msg->rtm_table;
+        switch (msg->rtm_type) {
+            case RTN_LOCAL: route.type = RouteType::local; break;
+            case RTN_BROADCAST: route.type = RouteType::broadcast; break;
+            case RTN_BLACKHOLE: route.type = RouteType::blackhole; break;
+            case RTN_UNREACHABLE: route.type = RouteType::unreachable; break;
+            case RTN_PROHIBIT: route.type = RouteType::prohibit; break;
+            case RTN_UNICAST: route.type = RouteType::unicast; break;
+            default: return;  // multicast, nat, throw...: not modelled
+        }
+        route.dst = Prefix(tb[RTA_DST] ? ipv4_attr(tb[RTA_DST]) : Ipv4(), msg->rtm_dst_len);
+        route.tos = msg->rtm_tos;
+        if (tb[RTA_PRIORITY]) route.metric = nla_get_u32(tb[RTA_PRIORITY]);
+        if (tb[RTA_GATEWAY]) route.gateway = ipv4_attr(tb[RTA_GATEWAY]);
+        if (tb[RTA_OIF]) route.oif = int(nla_get_u32(tb[RTA_OIF]));
+        if (tb[RTA_PREFSRC]) route.prefsrc = ipv4_attr(tb[RTA_PREFSRC]);
+        route.scope = RouteScope(msg->rtm_scope);
+        route.proto = RouteProto(msg->rtm_protocol);
+        route.onlink = msg->rtm_flags & RTNH_F_ONLINK;
+        out.routes.push_back(route);
+    });
+    if (!r.ok()) return ip_error_text(r);
+    return std::nullopt;
+}
+
+// The id this namespace's socket knows another namespace by (-1: none assigned).
+int nsid_of(nl_sock* sk, int other_fd) {
+    rtgenmsg g{};
+    g.rtgen_family = AF_UNSPEC;
+    NlMsg m = request(RTM_GETNSID, &g, sizeof g, 0);
+    const uint32_t fd = uint32_t(other_fd);
+    nla_put(m.get(), NETNSA_FD, sizeof fd, &fd);
+    int id = -1;
+    transact(sk, m.get(), [&](nlmsghdr* h) {
+        if (h->nlmsg_type != RTM_NEWNSID) return;
+        nlattr* tb[NETNSA_MAX + 1] = {};
+        if (nlmsg_parse(h, sizeof(rtgenmsg), tb, NETNSA_MAX, nullptr) >= 0 && tb[NETNSA_NSID])
+            id = nla_get_s32(tb[NETNSA_NSID]);
+    });
+    return id;
+}
+
+std::optional<std::string> read_sysctl(const std::string& key) {
+    UniqueFd fd(open(("/proc/sys/" + sysctl_path(key)).c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return std::nullopt;
+    char buf[64];
+    const ssize_t n = read(fd.get(), buf, sizeof buf);
+    if (n <= 0) return std::nullopt;
+    std::string v(buf, size_t(n));
+    while (!v.empty() && (v.back() == '\n' || v.back() == ' ')) v.pop_back();
+    return v;
+}
+
+}  // namespace
+
+const KernelLink* KernelNs::link(int ifindex) const {
+    for (const auto& l : links)
+        if (l.ifindex == ifindex) return &l;
+    return nullptr;
+}
+
+Result<std::vector<KernelNs>> read_namespaces(const std::vector<std::string>& names) {
+    std::vector<UniqueFd> fds;
+    for (const auto& name : names) {
+        auto fd = open_netns(name);
+        if (!fd) return Error{fd.error()};
+        fds.push_back(std::move(fd).value());
+    }
+    std::vector<KernelNs> out(names.size());
+    for (size_t i = 0; i < names.size(); ++i) {
+        KernelNs& ns = out[i];
+        ns.name = names[i];
+        std::optional<std::string> error;
+        auto err = run_in_netns(fds[i].get(), [&] {
+            NlSock sock = open_route_socket();
+            error = read_links(sock.get(), ns);
+            if (!error) error = read_addresses(sock.get(), ns);
+            if (!error) error = read_routes(sock.get(), ns);
+            // The peers' namespaces, by the ids this namespace knows them by.
+            std::map<int, std::string> by_id;
+            bool asked = false;
+            for (auto& l : ns.links) {
+                if (!l.peer_nsid || *l.peer_nsid < 0) continue;
+                if (!asked) {
+                    for (size_t j = 0; j < names.size(); ++j)
+                        if (j != i)
+                            if (int id = nsid_of(sock.get(), fds[j].get()); id >= 0) by_id[id] = names[j];
+                    asked = true;
+                }
+                if (auto it = by_id.find(*l.peer_nsid); it != by_id.end()) l.peer_ns = it->second;
+            }
+            std::vector<std::string> devices;
+            for (const auto& l : ns.links) devices.push_back(l.name);
+            for (const auto& key : known_sysctl_keys(devices))
+                if (auto v = read_sysctl(key)) ns.sysctls[key] = *v;
+        });
+        if (err) return Error{*err};
+        if (error) return Error{fmt::format("reading namespace {}: {}", names[i], *error)};
+        for (auto& l : ns.links)
+            if (l.kind == "veth" && !l.peer_nsid) l.peer_ns = ns.name;  // both ends here
+    }
+    return out;
+}
+
+std::vector<std::string> netns_names(const std::string& prefix) {
+    std::vector<std::string> out;
+    std::unique_ptr<DIR, int (*)(DIR*)> dir(opendir(kNetnsRunDir), closedir);
+    if (!dir) return out;
+    while (dirent* e = readdir(dir.get())) {
+        const std::string name = e->d_name;
+        if (name == "." || name == ".." || !name.starts_with(prefix)) continue;
+        out.push_back(name);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace vethlab::backend

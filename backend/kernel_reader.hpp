@@ -1,0 +1,54 @@
+#pragma once
+// Reading a namespace's live state from the kernel, read only: one NETLINK_ROUTE socket
+// opened inside it (links with their veth peers' link-netnsid, IPv4 addresses, IPv4
+// routes of every table) and its /proc/sys (the sysctls the model knows).
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/ipv4.hpp"
+#include "model/mac.hpp"
+#include "model/result.hpp"
+#include "model/route_table.hpp"
+
+namespace vethlab::backend {
+
+struct KernelLink {
+    int ifindex = 0;
+    std::string name;
+    std::string kind;  // "loopback", "veth", "tap", "tun", "dummy", or IFLA_INFO_KIND as is
+    bool up = false;
+    uint32_t mtu = 0;
+    Mac mac;
+    int peer_ifindex = 0;         // IFLA_LINK
+    std::optional<int> peer_nsid;  // IFLA_LINK_NETNSID: the peer is in another namespace
+    std::string peer_ns;          // that namespace's name, when it is one of those read
+};
+
+struct KernelAddr {
+    int ifindex = 0;
+    IfAddr addr;
+    std::optional<Ipv4> broadcast;
+    uint8_t scope = 0;
+    bool secondary = false;
+};
+
+struct KernelNs {
+    std::string name;  // as on the kernel
+    std::vector<KernelLink> links;  // ascending ifindex
+    std::vector<KernelAddr> addrs;  // the kernel's order
+    std::vector<Route> routes;      // oif as the kernel's ifindex
+    std::map<std::string, std::string> sysctls;  // every key the model knows
+
+    const KernelLink* link(int ifindex) const;
+};
+
+// Reads the namespaces (names as on the kernel); a veth's peer_ns is resolved among them.
+Result<std::vector<KernelNs>> read_namespaces(const std::vector<std::string>& names);
+
+// The names under /run/netns starting with prefix, sorted.
+std::vector<std::string> netns_names(const std::string& prefix);
+
+}  // namespace vethlab::backend
