@@ -15,12 +15,15 @@
 
 #include "backend/journal.hpp"
 #include "backend/lab.hpp"
+#include "backend/meminfo.hpp"
+#include "backend/netlink_hooks.hpp"
 #include "backend/netlink_libnl.hpp"
 #include "backend/plan.hpp"
 #include "backend/privileges.hpp"
 #include "cli/commands.hpp"
 #include "cli/json_state.hpp"
 #include "cli/load.hpp"
+#include "cli/memory_fit.hpp"
 #include "model/names.hpp"
 
 namespace vethlab::cli {
@@ -33,6 +36,7 @@ struct LabCliOptions {
     std::string state_dir;
     bool quiet = false;
     bool json = false;
+    bool force = false;
 };
 
 std::atomic<bool> g_stop{false};
@@ -159,15 +163,21 @@ void run_up(const LabCliOptions& o, Context& ctx) {
     for (const auto& ns : plan.namespaces)
         if (auto bad = check_netns_name(ns)) return fail(*bad);
 
-    backend::LibnlNetlink nl;
+    const std::string state_dir = backend::state_dir_from(o.state_dir);
+    if (!o.force)
+        if (const auto mem = backend::read_meminfo())
+            if (auto why = memory_refusal(backend::count_plan(plan), load_cost_model(state_dir), *mem))
+                return fail(*why);
+    backend::LibnlNetlink real;
+    backend::HookedNetlink nl(real, backend::test_hooks_from_env());
     backend::UpOutcome up;
     {
         StopOnSignals signals;
         ProgressLine progress(!o.quiet && !o.json && isatty(STDERR_FILENO) && plan.steps.size() >= 200);
-        const backend::LabOptions lab_opts{lab, o.prefix, backend::state_dir_from(o.state_dir)};
+        const backend::LabOptions lab_opts{lab, o.prefix, state_dir};
         up = backend::lab_up(nl, topo, read_file(o.file), plan, lab_opts, g_stop, std::ref(progress));
     }
-    nl.close_all();
+    real.close_all();
     ctx.exit_code = up.ok() ? 0 : 1;
     if (o.json) return print_up_json(o, lab, &topo, &plan, up);
     for (const auto& e : up.errors) std::cerr << e << "\n";
@@ -205,7 +215,8 @@ void run_down(const LabCliOptions& o, Context& ctx) {
         std::cerr << "vethlab down: " << *missing << "\n";
         return;
     }
-    backend::LibnlNetlink nl;
+    backend::LibnlNetlink real;
+    backend::HookedNetlink nl(real, backend::test_hooks_from_env());
     const auto down = backend::lab_down(nl, backend::state_dir_from(o.state_dir), lab);
     ctx.exit_code = down.ok ? 0 : 1;
     if (o.json) {
@@ -254,6 +265,7 @@ void add_lab(CLI::App& app, Context& ctx) {
     cmd->add_option("file", up->file, "topology file (.yaml) or ip-command script (.sh)")->required();
     cmd->add_option("--name", up->name, "lab name (default: the file's name without extension)");
     cmd->add_option("--prefix", up->prefix, "put this in front of every namespace name");
+    cmd->add_flag("--force", up->force, "build even when the topology would not fit in 80% of the available memory");
     add_common(cmd, *up);
     cmd->callback([up, &ctx] { run_up(*up, ctx); });
 
