@@ -1,9 +1,10 @@
 #pragma once
 // The write-ahead journal of a lab: STATE_DIR/<lab>/journal, one record a line. A
 // namespace is recorded, and the record flushed to disk (fsync), before it is created;
-// once it exists it is recorded again with its identity (nsfs inode). Those later
-// records are written but not flushed: a process crash keeps what was written, and
-// after a machine crash no namespace is left to remove. So
+// once it exists it is recorded again with its identity (NS_GET_ID, never reused;
+// the nsfs inode on kernels without it). Those later records are written but not
+// flushed: a process crash keeps what was written, and after a machine crash no
+// namespace is left to remove. So
 // `down` -- even after `kill -9` of `up` -- removes exactly the lab's namespaces, and
 // with them every link in them. STATE_DIR/<lab>.lock serialises up and down of a lab.
 #include <cstdint>

@@ -54,7 +54,7 @@ public:
     // that goes on using the other namespaces sees what the model sees).
     virtual Status del_netns(const std::string& ns, bool settle = false) = 0;
     virtual bool netns_exists(const std::string& ns) = 0;
-    virtual std::optional<uint64_t> netns_id(const std::string& ns) = 0;  // nsfs inode
+    virtual std::optional<uint64_t> netns_id(const std::string& ns) = 0;  // NS_GET_ID, else nsfs inode
     // Whether the host's own namespace has a link of that name (read only).
     virtual bool host_has_link(const std::string& name) = 0;
 

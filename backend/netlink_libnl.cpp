@@ -98,7 +98,12 @@ Status LibnlNetlink::del_netns(const std::string& ns, bool settle) {
 }
 
 bool LibnlNetlink::netns_exists(const std::string& ns) { return backend::netns_exists(ns); }
-std::optional<uint64_t> LibnlNetlink::netns_id(const std::string& ns) { return netns_inode(ns); }
+// NS_GET_ID where the kernel has it: nsfs inodes are reused, and a journal keyed on
+// them could take a namespace made later for the lab's own.
+std::optional<uint64_t> LibnlNetlink::netns_id(const std::string& ns) {
+    if (auto id = netns_unique_id(ns)) return id;
+    return netns_inode(ns);
+}
 bool LibnlNetlink::host_has_link(const std::string& name) { return if_nametoindex(name.c_str()) != 0; }
 
 Status LibnlNetlink::create_veth(const VethEnd& a, const VethEnd& b) {

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -110,6 +111,16 @@ std::optional<uint64_t> netns_inode(const std::string& name) {
     const auto nsfs = nsfs_device();
     if (!nsfs || st.st_dev != *nsfs) return std::nullopt;  // a plain file: nothing mounted
     return uint64_t(st.st_ino);
+}
+
+std::optional<uint64_t> netns_unique_id(const std::string& name) {
+    // <linux/nsfs.h> of the build machine may predate it: _IOR(NSIO, 0xd, __u64).
+    constexpr unsigned long kNsfsIoctl = 0xb7, kNsGetId = _IOR(kNsfsIoctl, 0xd, uint64_t);
+    UniqueFd fd(open(netns_path(name).c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return std::nullopt;
+    uint64_t id = 0;
+    if (ioctl(fd.get(), kNsGetId, &id) != 0) return std::nullopt;
+    return id;
 }
 
 std::optional<std::string> run_in_netns(int ns_fd, const std::function<void()>& fn) {

@@ -36,6 +36,12 @@ bool netns_exists(const std::string& name);
 // when the file is missing or nothing is mounted on it.
 std::optional<uint64_t> netns_inode(const std::string& name);
 
+// The namespace's 64-bit id from the NS_GET_ID ioctl (Linux 6.18 and later), never
+// reused while the machine runs -- unlike the nsfs inode, which a namespace created
+// later may get again. nullopt when the file is missing, nothing is mounted on it, or
+// the kernel is older.
+std::optional<uint64_t> netns_unique_id(const std::string& name);
+
 // Runs fn in a new thread that joined the namespace `ns_fd`; returns once it is done.
 // nullopt on success, else why the thread could not join.
 std::optional<std::string> run_in_netns(int ns_fd, const std::function<void()>& fn);

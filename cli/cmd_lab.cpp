@@ -16,12 +16,15 @@
 #include "backend/drift.hpp"
 #include "backend/journal.hpp"
 #include "backend/lab.hpp"
+#include "backend/meminfo.hpp"
+#include "backend/netlink_hooks.hpp"
 #include "backend/netlink_libnl.hpp"
 #include "backend/plan.hpp"
 #include "backend/privileges.hpp"
 #include "cli/commands.hpp"
 #include "cli/json_state.hpp"
 #include "cli/load.hpp"
+#include "cli/memory_fit.hpp"
 #include "model/names.hpp"
 
 namespace vethlab::cli {
@@ -35,6 +38,7 @@ struct LabCliOptions {
     bool quiet = false;
     bool json = false;
     bool progress = false;
+    bool force = false;
 };
 
 std::atomic<bool> g_stop{false};
@@ -164,17 +168,23 @@ void run_up(const LabCliOptions& o, Context& ctx) {
     for (const auto& ns : plan.namespaces)
         if (auto bad = check_netns_name(ns)) return fail(*bad);
 
-    backend::LibnlNetlink nl;
+    const std::string state_dir = backend::state_dir_from(o.state_dir);
+    if (!o.force)
+        if (const auto mem = backend::read_meminfo())
+            if (auto why = memory_refusal(backend::count_plan(plan), load_cost_model(state_dir), *mem))
+                return fail(*why);
+    backend::LibnlNetlink real;
+    backend::HookedNetlink nl(real, backend::test_hooks_from_env());
     backend::UpOutcome up;
     {
         StopOnSignals signals;
         ProgressLine progress(!o.quiet && !o.json &&
                               (o.progress || (isatty(STDERR_FILENO) && plan.steps.size() >= 200)));
-        backend::LabOptions lab_opts{lab, o.prefix, backend::state_dir_from(o.state_dir), {}};
+        backend::LabOptions lab_opts{lab, o.prefix, state_dir, {}};
         lab_opts.drift = [&](const std::vector<std::string>& live) { return backend::lab_drift(topo, plan, live); };
         up = backend::lab_up(nl, topo, read_file(o.file), plan, lab_opts, g_stop, std::ref(progress));
     }
-    nl.close_all();
+    real.close_all();
     ctx.exit_code = up.ok() ? 0 : 1;
     if (o.json) return print_up_json(o, lab, &topo, &plan, up);
     for (const auto& e : up.errors) std::cerr << e << "\n";
@@ -219,7 +229,8 @@ void run_down(const LabCliOptions& o, Context& ctx) {
         std::cerr << "vethlab down: " << *missing << "\n";
         return;
     }
-    backend::LibnlNetlink nl;
+    backend::LibnlNetlink real;
+    backend::HookedNetlink nl(real, backend::test_hooks_from_env());
     const auto down = backend::lab_down(nl, backend::state_dir_from(o.state_dir), lab);
     ctx.exit_code = down.ok ? 0 : 1;
     if (o.json) {
@@ -297,6 +308,7 @@ void add_lab(CLI::App& app, Context& ctx) {
     cmd->add_option("file", up->file, "topology file (.yaml) or ip-command script (.sh)")->required();
     cmd->add_option("--name", up->name, "lab name (default: the file's name without extension)");
     cmd->add_option("--prefix", up->prefix, "put this in front of every namespace name");
+    cmd->add_flag("--force", up->force, "build even when the topology would not fit in 80% of the available memory");
     add_common(cmd, *up);
     cmd->callback([up, &ctx] { run_up(*up, ctx); });
 

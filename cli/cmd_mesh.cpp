@@ -1,5 +1,6 @@
 // vethlab mesh: how many veth pairs, interfaces and addresses a full mesh of n namespaces
 // needs, against a bridge, a ring, a line and a star -- as a table, CSV, JSON or a chart.
+// With --measure (root) it builds each mesh on the kernel and fits what it costs.
 #include <fstream>
 #include <iostream>
 
@@ -9,7 +10,11 @@
 #include "analysis/growth.hpp"
 #include "analysis/svg_plot.hpp"
 #include "analysis/svg_text.hpp"
+#include "backend/journal.hpp"
+#include "backend/meminfo.hpp"
+#include "backend/privileges.hpp"
 #include "cli/commands.hpp"
+#include "cli/mesh_measure.hpp"
 
 namespace vethlab::cli {
 namespace {
@@ -22,7 +27,14 @@ struct MeshOptions {
     std::string svg;
     bool log = false;
     std::string plot = "pairs";
+    bool measure = false;
+    uint64_t step = 1;
+    int repeat = 3;
+    uint64_t extrapolate = 400;
+    std::string state_dir;
 };
+
+bool is_measured_plot(const std::string& plot) { return plot == "memory" || plot == "build" || plot == "teardown"; }
 
 std::string grouped(double v) { return analysis::with_commas(uint64_t(v)); }
 
@@ -79,12 +91,133 @@ bool write_chart(const analysis::GrowthTable& t, const MeshOptions& o) {
     return false;
 }
 
+
+std::string gib(double kib) { return fmt::format("{:.2f} GiB", kib / 1024 / 1024); }
+
+std::string measured_text(const Measurement& m, const MeshOptions& o, const std::optional<backend::MemInfo>& mem) {
+    std::string out = fmt::format("{:>4}  {:>6}  {:>9}  {:>10}  {:>11}  {:>9}\n", "n", "pairs", "build s", "teardown s",
+                                  "kernel KiB", "KiB/pair");
+    for (const auto& r : m.rows)
+        out += fmt::format("{:>4}  {:>6}  {:>9.3f}  {:>10.3f}  {:>11.0f}  {:>9.1f}\n", r.n, r.pairs, r.build_s,
+                           r.teardown_s, r.kernel_kib,
+                           r.pairs && m.memory ? (r.kernel_kib - m.memory->fixed - m.memory->per_namespace * double(r.n)) /
+                                                     double(r.pairs)
+                                               : 0.0);
+    out += "kernel KiB: increase of Slab + Percpu + VmallocUsed (/proc/meminfo), median of the runs;\n"
+           "KiB/pair: what is left per pair once the fixed and per-namespace parts are taken off.\n";
+    if (!m.memory || !m.build) return out + "too few sizes measured to fit a model (give at least 3 values of n)\n";
+    const auto& mm = *m.memory;
+    const auto& b = *m.build;
+    out += fmt::format("memory:   {:.1f} KiB per pair, {:.1f} KiB per namespace{}, {:.0f} KiB fixed (R^2 = {:.4f})\n",
+                       mm.per_pair, mm.per_namespace, m.namespace_kib > 0 ? " (measured alone)" : "", mm.fixed, mm.r2);
+    out += fmt::format("build:    {:.3f} ms per pair, {:.3f} ms per namespace (R^2 = {:.4f})\n", b.per_pair * 1e3,
+                       b.per_namespace * 1e3, b.r2);
+    if (m.teardown)
+        out += fmt::format("teardown: {:.3f} ms per pair, {:.3f} ms per namespace (R^2 = {:.4f})\n",
+                           m.teardown->per_pair * 1e3, m.teardown->per_namespace * 1e3, m.teardown->r2);
+    const uint64_t x = o.extrapolate;
+    out += fmt::format("n = {}: {} pairs, about {} of kernel memory, about {:.0f} s to build", x,
+                       analysis::with_commas(analysis::mesh_pairs(x)), gib(mm.at(x)), b.at(x));
+    if (m.teardown) out += fmt::format(", {:.0f} s to tear down", m.teardown->at(x));
+    out += "\n";
+    if (mem && mm.per_pair > 0)
+        out += fmt::format("largest full mesh in 80% of this machine's available memory ({}): n = {}\n",
+                           gib(double(mem->available_kib)), mm.max_n_within(0.8 * double(mem->available_kib)));
+    return out;
+}
+
+nlohmann::json model_json(const std::optional<analysis::MeshCostModel>& m) {
+    if (!m) return nullptr;
+    return {{"fixed", m->fixed}, {"per_namespace", m->per_namespace}, {"per_pair", m->per_pair}, {"r2", m->r2}};
+}
+
+nlohmann::json measured_json(const Measurement& m, const MeshOptions& o, const std::optional<backend::MemInfo>& mem) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& r : m.rows)
+        rows.push_back({{"n", r.n}, {"pairs", r.pairs}, {"build_s", r.build_s}, {"teardown_s", r.teardown_s},
+                        {"kernel_kib", r.kernel_kib}, {"available_drop_kib", r.available_kib}});
+    nlohmann::json j{{"rows", rows},
+                     {"namespace_alone_kib", m.namespace_kib},
+                     {"memory_kib", model_json(m.memory)},
+                     {"build_s", model_json(m.build)},
+                     {"teardown_s", model_json(m.teardown)}};
+    if (m.memory && m.build) {
+        const uint64_t x = o.extrapolate;
+        j["extrapolated"] = {{"n", x},
+                             {"pairs", analysis::mesh_pairs(x)},
+                             {"kernel_kib", m.memory->at(x)},
+                             {"build_s", m.build->at(x)},
+                             {"teardown_s", m.teardown ? m.teardown->at(x) : 0.0}};
+        if (mem && m.memory->per_pair > 0)
+            j["max_n_in_80pct_available"] = m.memory->max_n_within(0.8 * double(mem->available_kib));
+    }
+    if (!m.error.empty()) j["error"] = m.error;
+    return j;
+}
+
+std::string measured_csv(const Measurement& m) {
+    std::string out = "n,pairs,build_s,teardown_s,kernel_kib,available_drop_kib\n";
+    for (const auto& r : m.rows)
+        out += fmt::format("{},{},{:.6f},{:.6f},{:.0f},{:.0f}\n", r.n, r.pairs, r.build_s, r.teardown_s, r.kernel_kib,
+                           r.available_kib);
+    return out;
+}
+
+// The measured points and, when there is one, the fitted curve over the same n.
+bool write_measured_chart(const Measurement& m, const MeshOptions& o) {
+    const bool memory = o.plot == "memory", build = o.plot == "build";
+    const auto& model = memory ? m.memory : build ? m.build : m.teardown;
+    analysis::Series measured{"measured (median)", {}}, fitted{"fit: a + b n + c n(n-1)/2", {}};
+    for (const auto& r : m.rows) {
+        const double y = memory ? r.kernel_kib / 1024 : build ? r.build_s : r.teardown_s;
+        measured.points.emplace_back(double(r.n), y);
+        if (model) fitted.points.emplace_back(double(r.n), model->at(r.n) / (memory ? 1024 : 1));
+    }
+    std::vector<analysis::Series> series{measured};
+    if (model) series.push_back(fitted);
+    const std::string y = memory ? "kernel memory (MiB)" : build ? "build time (s)" : "teardown time (s)";
+    analysis::PlotOptions plot{fmt::format("{} of a full mesh of n namespaces", y), "n (namespaces)", y, o.log};
+    std::ofstream file(o.svg, std::ios::binary);
+    if (file << analysis::svg_line_chart(series, plot)) return true;
+    std::cerr << o.svg << ": cannot write file\n";
+    return false;
+}
+
+void run_measure(const MeshOptions& o, Context& ctx) {
+    ctx.exit_code = 1;
+    if (auto missing = backend::missing_privileges()) {
+        std::cerr << "vethlab mesh --measure: " << *missing << "\n";
+        return;
+    }
+    MeasureOptions mo{o.min, o.max, o.step, o.repeat, backend::state_dir_from(o.state_dir)};
+    const Measurement m = measure_meshes(mo, std::cerr);
+    const auto mem = backend::read_meminfo();
+    if (o.json) std::cout << measured_json(m, o, mem).dump(2) << "\n";
+    else if (o.csv) std::cout << measured_csv(m);
+    else std::cout << measured_text(m, o, mem);
+    if (!m.error.empty()) {
+        std::cerr << "vethlab mesh --measure: stopped: " << m.error << "\n";
+        return;
+    }
+    save_cost_model(mo.state_dir, m);
+    ctx.exit_code = 0;
+    if (!o.svg.empty() && !write_measured_chart(m, o)) ctx.exit_code = 1;
+}
+
 void run(const MeshOptions& o, Context& ctx) {
     if (o.min > o.max) {
         std::cerr << fmt::format("vethlab mesh: --min {} is above --max {}\n", o.min, o.max);
         ctx.exit_code = 2;
         return;
     }
+    if (is_measured_plot(o.plot) != o.measure && !o.svg.empty()) {
+        std::cerr << fmt::format("vethlab mesh: --plot {} {}\n", o.plot,
+                                 o.measure ? "is a count: with --measure, plot memory, build or teardown"
+                                           : "needs --measure");
+        ctx.exit_code = 2;
+        return;
+    }
+    if (o.measure) return run_measure(o, ctx);
     const auto table = analysis::link_growth(o.min, o.max);
     if (o.json) std::cout << json_rows(table).dump(2) << "\n";
     else if (o.csv) std::cout << analysis::growth_csv(table);
@@ -106,8 +239,21 @@ void add_mesh(CLI::App& app, Context& ctx) {
     cmd->add_option("--svg", o->svg, "also draw a chart into FILE (SVG)");
     cmd->add_flag("--log", o->log, "the chart's y axis on a log scale");
     cmd->add_option("--plot", o->plot, "what the chart shows")
-        ->check(CLI::IsMember({"pairs", "interfaces", "addresses"}))
+        ->check(CLI::IsMember({"pairs", "interfaces", "addresses", "memory", "build", "teardown"}))
         ->capture_default_str();
+    cmd->add_flag("--measure", o->measure,
+                  "build each mesh on this kernel (root), time it, read its kernel memory, fit a cost model");
+    cmd->add_option("--step", o->step, "with --measure: measure every STEP-th n")
+        ->capture_default_str()
+        ->check(CLI::Range(uint64_t(1), uint64_t(1000)));
+    cmd->add_option("--repeat", o->repeat, "with --measure: runs per n (the median is kept)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100));
+    cmd->add_option("--extrapolate", o->extrapolate, "with --measure: what the model says for this n")
+        ->capture_default_str()
+        ->check(CLI::Range(uint64_t(2), uint64_t(100000)));
+    cmd->add_option("--state-dir", o->state_dir,
+                    "with --measure: where the measured labs are journalled and the fitted model is kept");
     cmd->callback([o, &ctx] { run(*o, ctx); });
 }
 
