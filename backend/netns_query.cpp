@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <linux/if.h>
+#include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
@@ -141,6 +142,26 @@ Result<std::vector<Route>> NetnsQuery::routes() {
             out.push_back(*route);
     });
     if (!r.ok()) return Error{ip_error_text(r)};
+    return out;
+}
+
+Result<std::vector<std::pair<std::string, Ipv4>>> NetnsQuery::addresses() {
+    std::vector<std::pair<int, Ipv4>> found;
+    NlMsg dump(nlmsg_alloc_simple(RTM_GETADDR, NLM_F_DUMP));
+    ifaddrmsg ifa{};
+    ifa.ifa_family = AF_INET;
+    nlmsg_append(dump.get(), &ifa, sizeof ifa, NLMSG_ALIGNTO);
+    NlReply r = transact(sock_.get(), dump.get(), [&](nlmsghdr* h) {
+        if (h->nlmsg_type != RTM_NEWADDR) return;
+        const auto* a = static_cast<const ifaddrmsg*>(nlmsg_data(h));
+        nlattr* tb[IFA_MAX + 1] = {};
+        if (nlmsg_parse(h, sizeof(ifaddrmsg), tb, IFA_MAX, nullptr) < 0 || a->ifa_family != AF_INET) return;
+        nlattr* local = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+        if (local) found.emplace_back(int(a->ifa_index), addr_of(local));
+    });
+    if (!r.ok()) return Error{ip_error_text(r)};
+    std::vector<std::pair<std::string, Ipv4>> out;
+    for (const auto& [ifindex, addr] : found) out.emplace_back(ifname(ifindex), addr);
     return out;
 }
 

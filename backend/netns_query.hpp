@@ -34,6 +34,8 @@ public:
     Result<std::vector<KernelLink>> links();
     // Tables main and local, each route with its device's ifindex (names from links()).
     Result<std::vector<Route>> routes();
+    // Every IPv4 address: (device, address), in the kernel's order.
+    Result<std::vector<std::pair<std::string, Ipv4>>> addresses();
     // Deletes this namespace's IPv4 neighbour entries (not permanent ones), as
     // `ip -4 neigh flush all` would; returns how many went.
     Result<size_t> flush_neighbours();
