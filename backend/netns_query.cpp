@@ -209,8 +209,9 @@ std::vector<std::string> wait_for_linkwatch(std::vector<NetnsQuery*> spaces, con
             if (!ls) continue;
             for (const auto& l : ls.value()) {
                 if (!l.up() || l.name == "lo") continue;
-                const bool settled = l.lower_up() ? l.operstate == IF_OPER_UP && l.qdisc != "noop"
-                                                  : l.operstate != IF_OPER_UP;
+                // Devices without carrier handling (dummy) stay UNKNOWN once linkwatch ran.
+                const bool oper_up = l.operstate == IF_OPER_UP || l.operstate == IF_OPER_UNKNOWN;
+                const bool settled = l.lower_up() ? oper_up && l.qdisc != "noop" : l.operstate != IF_OPER_UP;
                 if (!settled) unsettled.push_back(names[i] + ":" + l.name);
             }
         }

@@ -129,6 +129,35 @@ TEST_CASE("kernel: the prober classifies every outcome as the simulator does", "
     }
 }
 
+TEST_CASE("kernel: verify measures a lab it has no file for, and flushes only the lab's neighbours", "[kernel][verify]") {
+    if (auto why = testing::kernel_unavailable()) {
+        WARN(*why);
+        return;
+    }
+    KernelLab lab;
+    run_on_kernel(lab, kClasses);
+    NetState st;
+    testing::build(st, kClasses);
+    testing::wait_for_kernel(lab, st);
+    auto v = run_shell(fmt::format("{} verify --no-predict --prefix {} --netns a b --timeout 1", kCli, lab.prefix()));
+    INFO(v.out << v.err);
+    CHECK(v.status == 0);
+    // Columns: a's 10.1.0.1 (ar0) and 10.3.0.1 (tap0), b's 10.2.0.1. Everything answers
+    // but a's tap address seen from b: the router has no route to 10.3.0.0/24.
+    CHECK(v.out.find("6 probes measured") != std::string::npos);
+    CHECK(v.out.find("a  rrr") != std::string::npos);
+    CHECK(v.out.find("b  rnr") != std::string::npos);
+
+    auto q = backend::NetnsQuery::open(lab.real("a"));
+    REQUIRE(q);
+    CHECK(run_shell("ip -n " + lab.real("a") + " -4 neigh show | grep -c .").out != "0\n");
+    auto flushed = q.value().flush_neighbours();
+    REQUIRE(flushed);
+    CHECK(flushed.value() > 0);
+    CHECK(run_shell("ip -n " + lab.real("a") + " -4 neigh show").out.empty());
+    CHECK(run_shell("ip -n " + lab.real("r") + " -4 neigh show").out != "");  // others keep theirs
+}
+
 TEST_CASE("kernel: vethlab verify on the seed, before and after the route change", "[kernel][verify]") {
     if (auto why = testing::kernel_unavailable()) {
         WARN(*why);
