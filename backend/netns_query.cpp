@@ -165,12 +165,8 @@ Result<std::vector<std::pair<std::string, Ipv4>>> NetnsQuery::addresses() {
     return out;
 }
 
-Result<size_t> NetnsQuery::flush_neighbours() {
-    struct Entry {
-        int ifindex;
-        uint32_t dst_be;
-    };
-    std::vector<Entry> entries;
+Result<std::vector<NetnsQuery::RawNeighbour>> NetnsQuery::dump_neighbours() {
+    std::vector<RawNeighbour> entries;
     NlMsg dump(nlmsg_alloc_simple(RTM_GETNEIGH, NLM_F_DUMP));
     ndmsg nd{};
     nd.ndm_family = AF_INET;
@@ -179,13 +175,37 @@ Result<size_t> NetnsQuery::flush_neighbours() {
         if (h->nlmsg_type != RTM_NEWNEIGH) return;
         const auto* n = static_cast<const ndmsg*>(nlmsg_data(h));
         nlattr* tb[NDA_MAX + 1] = {};
-        if (nlmsg_parse(h, sizeof(ndmsg), tb, NDA_MAX, nullptr) < 0 || !tb[NDA_DST]) return;
-        if (n->ndm_family != AF_INET || (n->ndm_state & (NUD_PERMANENT | NUD_NOARP))) return;
+        if (nlmsg_parse(h, sizeof(ndmsg), tb, NDA_MAX, nullptr) < 0 || !tb[NDA_DST] || n->ndm_family != AF_INET) return;
         uint32_t be = 0;
         std::memcpy(&be, nla_data(tb[NDA_DST]), sizeof be);
-        entries.push_back({n->ndm_ifindex, be});
+        entries.push_back({n->ndm_ifindex, be, n->ndm_state});
     });
     if (!r.ok()) return Error{ip_error_text(r)};
+    return entries;
+}
+
+Result<std::vector<KernelNeighbour>> NetnsQuery::neighbours() {
+    auto raw = dump_neighbours();
+    if (!raw) return Error{raw.error()};
+    std::vector<KernelNeighbour> out;
+    for (const auto& e : raw.value()) {
+        if (e.state & NUD_NOARP) continue;  // ip neigh leaves them out unless asked for `nud all`
+        std::string state = "NONE";
+        for (auto [bit, word] : {std::pair{NUD_INCOMPLETE, "INCOMPLETE"}, {NUD_REACHABLE, "REACHABLE"},
+                                 {NUD_STALE, "STALE"}, {NUD_DELAY, "DELAY"}, {NUD_PROBE, "PROBE"},
+                                 {NUD_FAILED, "FAILED"}, {NUD_NOARP, "NOARP"}, {NUD_PERMANENT, "PERMANENT"}})
+            if (e.state & bit) state = word;
+        out.push_back({ifname(e.ifindex), Ipv4(ntohl(e.dst_be)), state});
+    }
+    return out;
+}
+
+Result<size_t> NetnsQuery::flush_neighbours() {
+    auto raw = dump_neighbours();
+    if (!raw) return Error{raw.error()};
+    std::vector<RawNeighbour> entries;
+    for (const auto& e : raw.value())
+        if (!(e.state & (NUD_PERMANENT | NUD_NOARP))) entries.push_back(e);
     size_t removed = 0;
     for (const auto& e : entries) {
         NlMsg del(nlmsg_alloc_simple(RTM_DELNEIGH, 0));

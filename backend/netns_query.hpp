@@ -26,6 +26,12 @@ struct KernelLink {
     bool lower_up() const;
 };
 
+struct KernelNeighbour {
+    std::string dev;
+    Ipv4 ip;
+    std::string state;  // as ip prints it: REACHABLE, STALE, DELAY, PROBE, FAILED, INCOMPLETE, ...
+};
+
 class NetnsQuery {
 public:
     static Result<NetnsQuery> open(const std::string& ns);  // the kernel's name
@@ -34,6 +40,8 @@ public:
     Result<std::vector<KernelLink>> links();
     // Tables main and local, each route with its device's ifindex (names from links()).
     Result<std::vector<Route>> routes();
+    // The IPv4 neighbour (ARP) entries, as `ip -4 neigh` lists them (not NOARP ones).
+    Result<std::vector<KernelNeighbour>> neighbours();
     // Every IPv4 address: (device, address), in the kernel's order.
     Result<std::vector<std::pair<std::string, Ipv4>>> addresses();
     // Deletes this namespace's IPv4 neighbour entries (not permanent ones), as
@@ -41,7 +49,13 @@ public:
     Result<size_t> flush_neighbours();
 
 private:
-    std::string ifname(int ifindex);  // from a snapshot of the links, refreshed on a miss
+    std::string ifname(int ifindex);
+    struct RawNeighbour {
+        int ifindex;
+        uint32_t dst_be;
+        uint16_t state;
+    };
+    Result<std::vector<RawNeighbour>> dump_neighbours();  // from a snapshot of the links, refreshed on a miss
 
     NlSock sock_;
     std::map<int, std::string> names_;

@@ -81,8 +81,8 @@ std::vector<sim::Probe> select_probes(const VerifyOptions& o, const NetState& st
 // the lab's neighbour caches flushed between waves (never the host's).
 Result<backend::ProbeRun> probe_in_waves(const VerifyOptions& o, const std::vector<sim::Probe>& probes,
                                          const std::vector<sim::ProbeResult>& predicted,
-                                         std::map<std::string, backend::NetnsQuery>& spaces) {
-    size_t wave = probes.size();
+                                         std::map<std::string, backend::NetnsQuery>& spaces, size_t& waves) {
+    size_t wave = std::max<size_t>(1, probes.size());
     const auto stats = backend::arp_table_stats();
     const auto thresh = backend::arp_gc_thresh3();
     if (stats && thresh) {
@@ -102,6 +102,7 @@ Result<backend::ProbeRun> probe_in_waves(const VerifyOptions& o, const std::vect
     }
     backend::ProbeRun all;
     all.answers.resize(probes.size());
+    waves = 0;
     const backend::ProberOptions opts{std::chrono::milliseconds(int64_t(o.timeout * 1000)), 56};
     for (size_t start = 0; start < order.size(); start += wave) {
         if (start > 0)
@@ -115,6 +116,7 @@ Result<backend::ProbeRun> probe_in_waves(const VerifyOptions& o, const std::vect
             if (!predicted.empty() && is_error(predicted[i].outcome)) kp.send_after = kWaveGap * (errors++ / kErrorWave);
             kernel_probes.push_back(std::move(kp));
         }
+        ++waves;
         auto run = backend::probe_kernel(kernel_probes, opts);
         if (!run) return Error{run.error()};
         for (size_t k = start; k < end; ++k) all.answers[order[k]] = std::move(run.value().answers[k - start]);
@@ -216,7 +218,8 @@ int run_verify(const VerifyOptions& o) {
     std::vector<sim::ProbeResult> predicted;
     if (predict) predicted = sim::run_probes(t.runner->kernel(), probes);
     const auto before = backend::arp_table_stats();
-    auto measured = probe_in_waves(o, probes, predicted, spaces);
+    size_t waves = 0;
+    auto measured = probe_in_waves(o, probes, predicted, spaces, waves);
     if (!measured) {
         std::cerr << "vethlab verify: " << measured.error() << "\n";
         return 1;
@@ -228,6 +231,16 @@ int run_verify(const VerifyOptions& o) {
             "every namespace, settable only in the initial one): probes may have failed for that reason alone",
             after->table_fulls - before->table_fulls, after->entries, backend::arp_gc_thresh3().value_or(0)));
     report.probe_seconds = measured.value().seconds;
+    // Neighbour caches: the twin runs the same probes (all at once) for as long as the
+    // kernel took; comparable only when nothing was flushed between waves.
+    if (predict && waves == 1) {
+        auto twin = replay(t.loaded->topology);
+        sim::run_probes(twin->kernel(), probes, sim::Time(report.probe_seconds * double(sim::kSecond)));
+        for (auto& [name, q] : spaces) {
+            auto diffs = compare_neighbours(q, twin->state(), twin->kernel().neighbours(name), name);
+            report.neigh_diffs.insert(report.neigh_diffs.end(), diffs.begin(), diffs.end());
+        }
+    }
 
     // The twin's route lookups do not depend on what the probes left in its neighbour caches.
     for (size_t i = 0; i < probes.size(); ++i) {
@@ -252,7 +265,7 @@ int run_verify(const VerifyOptions& o) {
         write_verify_tail(std::cout, report);
     }
     if (!report.ok()) return 1;
-    return o.strict && !report.warnings.empty() ? 1 : 0;
+    return o.strict && !(report.warnings.empty() && report.neigh_diffs.empty()) ? 1 : 0;
 }
 
 }  // namespace
@@ -266,7 +279,9 @@ void add_verify(CLI::App& app, Context& ctx) {
     cmd->add_flag("--peers", o->peers, "only the far end of each veth (one probe per veth end)");
     cmd->add_flag("--json", o->json, "one object per probe, and the differences");
     cmd->add_option("--timeout", o->timeout, "seconds to wait for each answer")->capture_default_str();
-    cmd->add_flag("--strict", o->strict, "also fail on warnings (unsettled carrier, a full neighbour table)");
+    cmd->add_flag("--strict", o->strict,
+                  "also fail on neighbour states that differ after the probes, and on warnings (unsettled carrier, a "
+                  "full neighbour table)");
     cmd->add_flag("--no-predict", o->no_predict, "only measure: no simulator, no comparison");
     cmd->add_option("--netns", o->netns, "probe only from these namespaces (names as in the file; without a file, the "
                                          "namespaces to probe among)");
