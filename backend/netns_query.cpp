@@ -128,6 +128,7 @@ Result<std::vector<KernelLink>> NetnsQuery::links() {
         l.flags = ifi->ifi_flags;
         if (tb[IFLA_OPERSTATE]) l.operstate = nla_get_u8(tb[IFLA_OPERSTATE]);
         if (tb[IFLA_QDISC]) l.qdisc = nla_get_string(tb[IFLA_QDISC]);
+        l.has_lower = tb[IFLA_LINK] && int(nla_get_u32(tb[IFLA_LINK])) != l.ifindex;
         out.push_back(std::move(l));
     });
     if (!r.ok()) return Error{ip_error_text(r)};
@@ -231,7 +232,11 @@ std::vector<std::string> wait_for_linkwatch(std::vector<NetnsQuery*> spaces, con
                 if (!l.up() || l.name == "lo") continue;
                 // Devices without carrier handling (dummy) stay UNKNOWN once linkwatch ran.
                 const bool oper_up = l.operstate == IF_OPER_UP || l.operstate == IF_OPER_UNKNOWN;
-                const bool settled = l.lower_up() ? oper_up && l.qdisc != "noop" : l.operstate != IF_OPER_UP;
+                // Without carrier: a veth is LOWERLAYERDOWN only once linkwatch ran -- which
+                // flushes the device's neighbours, and with them any probe waiting for ARP.
+                const bool settled = l.lower_up()  ? oper_up && l.qdisc != "noop"
+                                     : l.has_lower ? l.operstate == IF_OPER_LOWERLAYERDOWN
+                                                   : l.operstate != IF_OPER_UP;
                 if (!settled) unsettled.push_back(names[i] + ":" + l.name);
             }
         }

@@ -22,6 +22,7 @@ struct KernelLink {
     unsigned flags = 0;     // IFF_UP, IFF_LOWER_UP, ...
     uint8_t operstate = 0;  // IF_OPER_*
     std::string qdisc;      // "noop" until linkwatch attached the real one
+    bool has_lower = false; // IFLA_LINK names another device (a veth's peer)
     bool up() const;
     bool lower_up() const;
 };

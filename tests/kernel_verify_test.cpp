@@ -203,3 +203,32 @@ TEST_CASE("kernel: vethlab verify on the seed, before and after the route change
         CHECK(w.out.find("0 disagree") != std::string::npos);
     }
 }
+
+TEST_CASE("kernel: verify paces probes predicted to fail, so the ICMP budget of a namespace holds", "[kernel][verify]") {
+    if (auto why = testing::kernel_unavailable()) {
+        WARN(*why);
+        return;
+    }
+    // a's veth has no carrier (b's end is down): ARP for each of b's 60 addresses fails
+    // at about the same moment, and a sends itself 60 host unreachables -- beyond the
+    // namespace's burst of 50 (icmp_msgs_per_sec), which the simulator does not model.
+    std::string script = "ip netns add a\nip netns add b\nip -n a link set lo up\n"
+                         "ip -n a link add va type veth peer name vb netns b\n"
+                         "ip -n a addr add 10.0.0.1/24 dev va\nip -n a link set va up\n";
+    for (int i = 2; i <= 61; ++i) script += fmt::format("ip -n b addr add 10.0.0.{}/24 dev vb\n", i);
+    KernelLab lab;
+    TempDir dir;
+    const std::string file = dir.path() + "/burst.sh";
+    std::ofstream(file) << script;
+    REQUIRE(run_shell(fmt::format("{} up '{}' --prefix {} --state-dir '{}' --quiet", kCli, file, lab.prefix(),
+                                  dir.path()))
+                .status == 0);
+    auto v = run_shell(fmt::format("{} verify '{}' --prefix {} --netns a --peers", kCli, file, lab.prefix()));
+    INFO(v.out << v.err);
+    CHECK(v.status == 0);
+    CHECK(v.out.find("60 probes: 0 replies, 60 without") != std::string::npos);
+    CHECK(v.out.find("60 agree with the simulator, 0 disagree") != std::string::npos);
+    size_t errors = 0;
+    for (size_t at = 0; (at = v.out.find("host-unreachable from 10.0.0.1", at)) != std::string::npos; ++at) ++errors;
+    CHECK(errors == 60);
+}
