@@ -3,6 +3,8 @@
 // predicts for the same edits; also `ip route get` for each probe and the tables.
 // Exit 1 on any disagreement, explaining the first few.
 #include <algorithm>
+#include <filesystem>
+#include <thread>
 #include <iostream>
 #include <map>
 #include <set>
@@ -10,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "backend/journal.hpp"
 #include "backend/neigh_stats.hpp"
 #include "backend/netns_query.hpp"
 #include "backend/privileges.hpp"
@@ -26,7 +29,7 @@ namespace vethlab::cli {
 namespace {
 
 struct VerifyOptions {
-    std::string file, prefix;
+    std::string file, prefix, name, state_dir;
     std::vector<std::string> netns;
     bool peers = false, json = false, strict = false, no_predict = false;
     double timeout = 4;
@@ -188,6 +191,22 @@ int from_kernel(const VerifyOptions& o, Target& t) {
     return 0;
 }
 
+// Linkwatch applies a new link's carrier up to a second late, and flushes the link's
+// neighbours when it does -- silently dropping every probe still waiting for ARP, which
+// no device flag announces beforehand. A lab `vethlab up` finished less than 1.2 s ago
+// (its journal's last write) is given the rest of that time.
+void wait_until_settled(const VerifyOptions& o) {
+    if (o.file.empty() && o.name.empty()) return;
+    const std::string lab = o.name.empty() ? std::filesystem::path(o.file).stem().string() : o.name;
+    std::error_code ec;
+    const auto journal = std::filesystem::path(backend::state_dir_from(o.state_dir)) / lab / "journal";
+    const auto written = std::filesystem::last_write_time(journal, ec);
+    if (ec) return;
+    const auto age = std::filesystem::file_time_type::clock::now() - written;
+    constexpr auto kSettle = std::chrono::milliseconds(1200);
+    if (age >= std::chrono::nanoseconds(0) && age < kSettle) std::this_thread::sleep_for(kSettle - age);
+}
+
 int run_verify(const VerifyOptions& o) {
     if (auto missing = backend::missing_privileges()) {
         std::cerr << "vethlab verify: " << *missing << "\n";
@@ -198,6 +217,7 @@ int run_verify(const VerifyOptions& o) {
     const auto& probes = t.probes;
     auto& spaces = t.spaces;
     const bool predict = !o.no_predict;
+    wait_until_settled(o);
     VerifyReport report;
     report.predicted = predict;
     {
@@ -276,6 +296,8 @@ void add_verify(CLI::App& app, Context& ctx) {
                                              "simulator's prediction (needs root)");
     cmd->add_option("file", o->file, "the topology the lab was built from (without it: --no-predict --netns NS...)");
     cmd->add_option("--prefix", o->prefix, "the prefix the lab was built with (vethlab up --prefix)");
+    cmd->add_option("--name", o->name, "the lab's name (default: the file's stem), to wait for a lab just built");
+    cmd->add_option("--state-dir", o->state_dir, "where up keeps journals (default $VETHLAB_STATE_DIR or /run/vethlab)");
     cmd->add_flag("--peers", o->peers, "only the far end of each veth (one probe per veth end)");
     cmd->add_flag("--json", o->json, "one object per probe, and the differences");
     cmd->add_option("--timeout", o->timeout, "seconds to wait for each answer")->capture_default_str();

@@ -175,7 +175,7 @@ TEST_CASE("kernel: vethlab verify on the seed, before and after the route change
     REQUIRE(up.status == 0);
 
     SECTION("before the fix, the ping fails on the kernel as predicted") {
-        auto v = run_shell(fmt::format("{} verify '{}' --prefix {} --timeout 1", kCli, file, lab.prefix()));
+        auto v = run_shell(fmt::format("{} verify '{}' --prefix {} --state-dir '{}' --timeout 1", kCli, file, lab.prefix(), dir.path()));
         INFO(v.out << v.err);
         CHECK(v.status == 0);
         CHECK(v.out.find("ns0  ..      ..\n") != std::string::npos);  // measured beside predicted: all silent
@@ -187,7 +187,7 @@ TEST_CASE("kernel: vethlab verify on the seed, before and after the route change
             REQUIRE(run_shell(fmt::format("ip -n {}{} route change 10.0.0.0/24 via 0.0.0.0 dev {}", lab.prefix(), ns,
                                           dev))
                         .status == 0);
-        auto v = run_shell(fmt::format("{} verify '{}' --prefix {} --timeout 1", kCli, file, lab.prefix()));
+        auto v = run_shell(fmt::format("{} verify '{}' --prefix {} --state-dir '{}' --timeout 1", kCli, file, lab.prefix(), dir.path()));
         INFO(v.out << v.err);
         CHECK(v.status == 1);
         CHECK(v.out.find("ns0 -> 10.0.0.2 (ns1:tap1): reply; predicted silent") != std::string::npos);
@@ -223,7 +223,8 @@ TEST_CASE("kernel: verify paces probes predicted to fail, so the ICMP budget of 
     REQUIRE(run_shell(fmt::format("{} up '{}' --prefix {} --state-dir '{}' --quiet", kCli, file, lab.prefix(),
                                   dir.path()))
                 .status == 0);
-    auto v = run_shell(fmt::format("{} verify '{}' --prefix {} --netns a --peers", kCli, file, lab.prefix()));
+    auto v = run_shell(fmt::format("{} verify '{}' --prefix {} --state-dir '{}' --netns a --peers", kCli, file,
+                                   lab.prefix(), dir.path()));
     INFO(v.out << v.err);
     CHECK(v.status == 0);
     CHECK(v.out.find("60 probes: 0 replies, 60 without") != std::string::npos);
