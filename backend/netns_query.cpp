@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <linux/if.h>
+#include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
@@ -127,6 +128,7 @@ Result<std::vector<KernelLink>> NetnsQuery::links() {
         l.flags = ifi->ifi_flags;
         if (tb[IFLA_OPERSTATE]) l.operstate = nla_get_u8(tb[IFLA_OPERSTATE]);
         if (tb[IFLA_QDISC]) l.qdisc = nla_get_string(tb[IFLA_QDISC]);
+        l.has_lower = tb[IFLA_LINK] && int(nla_get_u32(tb[IFLA_LINK])) != l.ifindex;
         out.push_back(std::move(l));
     });
     if (!r.ok()) return Error{ip_error_text(r)};
@@ -144,12 +146,28 @@ Result<std::vector<Route>> NetnsQuery::routes() {
     return out;
 }
 
-Result<size_t> NetnsQuery::flush_neighbours() {
-    struct Entry {
-        int ifindex;
-        uint32_t dst_be;
-    };
-    std::vector<Entry> entries;
+Result<std::vector<std::pair<std::string, Ipv4>>> NetnsQuery::addresses() {
+    std::vector<std::pair<int, Ipv4>> found;
+    NlMsg dump(nlmsg_alloc_simple(RTM_GETADDR, NLM_F_DUMP));
+    ifaddrmsg ifa{};
+    ifa.ifa_family = AF_INET;
+    nlmsg_append(dump.get(), &ifa, sizeof ifa, NLMSG_ALIGNTO);
+    NlReply r = transact(sock_.get(), dump.get(), [&](nlmsghdr* h) {
+        if (h->nlmsg_type != RTM_NEWADDR) return;
+        const auto* a = static_cast<const ifaddrmsg*>(nlmsg_data(h));
+        nlattr* tb[IFA_MAX + 1] = {};
+        if (nlmsg_parse(h, sizeof(ifaddrmsg), tb, IFA_MAX, nullptr) < 0 || a->ifa_family != AF_INET) return;
+        nlattr* local = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+        if (local) found.emplace_back(int(a->ifa_index), addr_of(local));
+    });
+    if (!r.ok()) return Error{ip_error_text(r)};
+    std::vector<std::pair<std::string, Ipv4>> out;
+    for (const auto& [ifindex, addr] : found) out.emplace_back(ifname(ifindex), addr);
+    return out;
+}
+
+Result<std::vector<NetnsQuery::RawNeighbour>> NetnsQuery::dump_neighbours() {
+    std::vector<RawNeighbour> entries;
     NlMsg dump(nlmsg_alloc_simple(RTM_GETNEIGH, NLM_F_DUMP));
     ndmsg nd{};
     nd.ndm_family = AF_INET;
@@ -158,13 +176,37 @@ Result<size_t> NetnsQuery::flush_neighbours() {
         if (h->nlmsg_type != RTM_NEWNEIGH) return;
         const auto* n = static_cast<const ndmsg*>(nlmsg_data(h));
         nlattr* tb[NDA_MAX + 1] = {};
-        if (nlmsg_parse(h, sizeof(ndmsg), tb, NDA_MAX, nullptr) < 0 || !tb[NDA_DST]) return;
-        if (n->ndm_family != AF_INET || (n->ndm_state & (NUD_PERMANENT | NUD_NOARP))) return;
+        if (nlmsg_parse(h, sizeof(ndmsg), tb, NDA_MAX, nullptr) < 0 || !tb[NDA_DST] || n->ndm_family != AF_INET) return;
         uint32_t be = 0;
         std::memcpy(&be, nla_data(tb[NDA_DST]), sizeof be);
-        entries.push_back({n->ndm_ifindex, be});
+        entries.push_back({n->ndm_ifindex, be, n->ndm_state});
     });
     if (!r.ok()) return Error{ip_error_text(r)};
+    return entries;
+}
+
+Result<std::vector<KernelNeighbour>> NetnsQuery::neighbours() {
+    auto raw = dump_neighbours();
+    if (!raw) return Error{raw.error()};
+    std::vector<KernelNeighbour> out;
+    for (const auto& e : raw.value()) {
+        if (e.state & NUD_NOARP) continue;  // ip neigh leaves them out unless asked for `nud all`
+        std::string state = "NONE";
+        for (auto [bit, word] : {std::pair{NUD_INCOMPLETE, "INCOMPLETE"}, {NUD_REACHABLE, "REACHABLE"},
+                                 {NUD_STALE, "STALE"}, {NUD_DELAY, "DELAY"}, {NUD_PROBE, "PROBE"},
+                                 {NUD_FAILED, "FAILED"}, {NUD_NOARP, "NOARP"}, {NUD_PERMANENT, "PERMANENT"}})
+            if (e.state & bit) state = word;
+        out.push_back({ifname(e.ifindex), Ipv4(ntohl(e.dst_be)), state});
+    }
+    return out;
+}
+
+Result<size_t> NetnsQuery::flush_neighbours() {
+    auto raw = dump_neighbours();
+    if (!raw) return Error{raw.error()};
+    std::vector<RawNeighbour> entries;
+    for (const auto& e : raw.value())
+        if (!(e.state & (NUD_PERMANENT | NUD_NOARP))) entries.push_back(e);
     size_t removed = 0;
     for (const auto& e : entries) {
         NlMsg del(nlmsg_alloc_simple(RTM_DELNEIGH, 0));
@@ -188,8 +230,13 @@ std::vector<std::string> wait_for_linkwatch(std::vector<NetnsQuery*> spaces, con
             if (!ls) continue;
             for (const auto& l : ls.value()) {
                 if (!l.up() || l.name == "lo") continue;
-                const bool settled = l.lower_up() ? l.operstate == IF_OPER_UP && l.qdisc != "noop"
-                                                  : l.operstate != IF_OPER_UP;
+                // Devices without carrier handling (dummy) stay UNKNOWN once linkwatch ran.
+                const bool oper_up = l.operstate == IF_OPER_UP || l.operstate == IF_OPER_UNKNOWN;
+                // Without carrier: a veth is LOWERLAYERDOWN only once linkwatch ran -- which
+                // flushes the device's neighbours, and with them any probe waiting for ARP.
+                const bool settled = l.lower_up()  ? oper_up && l.qdisc != "noop"
+                                     : l.has_lower ? l.operstate == IF_OPER_LOWERLAYERDOWN
+                                                   : l.operstate != IF_OPER_UP;
                 if (!settled) unsettled.push_back(names[i] + ":" + l.name);
             }
         }

@@ -22,8 +22,15 @@ struct KernelLink {
     unsigned flags = 0;     // IFF_UP, IFF_LOWER_UP, ...
     uint8_t operstate = 0;  // IF_OPER_*
     std::string qdisc;      // "noop" until linkwatch attached the real one
+    bool has_lower = false; // IFLA_LINK names another device (a veth's peer)
     bool up() const;
     bool lower_up() const;
+};
+
+struct KernelNeighbour {
+    std::string dev;
+    Ipv4 ip;
+    std::string state;  // as ip prints it: REACHABLE, STALE, DELAY, PROBE, FAILED, INCOMPLETE, ...
 };
 
 class NetnsQuery {
@@ -34,12 +41,22 @@ public:
     Result<std::vector<KernelLink>> links();
     // Tables main and local, each route with its device's ifindex (names from links()).
     Result<std::vector<Route>> routes();
+    // The IPv4 neighbour (ARP) entries, as `ip -4 neigh` lists them (not NOARP ones).
+    Result<std::vector<KernelNeighbour>> neighbours();
+    // Every IPv4 address: (device, address), in the kernel's order.
+    Result<std::vector<std::pair<std::string, Ipv4>>> addresses();
     // Deletes this namespace's IPv4 neighbour entries (not permanent ones), as
     // `ip -4 neigh flush all` would; returns how many went.
     Result<size_t> flush_neighbours();
 
 private:
-    std::string ifname(int ifindex);  // from a snapshot of the links, refreshed on a miss
+    std::string ifname(int ifindex);
+    struct RawNeighbour {
+        int ifindex;
+        uint32_t dst_be;
+        uint16_t state;
+    };
+    Result<std::vector<RawNeighbour>> dump_neighbours();  // from a snapshot of the links, refreshed on a miss
 
     NlSock sock_;
     std::map<int, std::string> names_;

@@ -3,6 +3,8 @@
 // predicts for the same edits; also `ip route get` for each probe and the tables.
 // Exit 1 on any disagreement, explaining the first few.
 #include <algorithm>
+#include <filesystem>
+#include <thread>
 #include <iostream>
 #include <map>
 #include <set>
@@ -10,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "backend/journal.hpp"
 #include "backend/neigh_stats.hpp"
 #include "backend/netns_query.hpp"
 #include "backend/privileges.hpp"
@@ -26,7 +29,7 @@ namespace vethlab::cli {
 namespace {
 
 struct VerifyOptions {
-    std::string file, prefix;
+    std::string file, prefix, name, state_dir;
     std::vector<std::string> netns;
     bool peers = false, json = false, strict = false, no_predict = false;
     double timeout = 4;
@@ -81,8 +84,8 @@ std::vector<sim::Probe> select_probes(const VerifyOptions& o, const NetState& st
 // the lab's neighbour caches flushed between waves (never the host's).
 Result<backend::ProbeRun> probe_in_waves(const VerifyOptions& o, const std::vector<sim::Probe>& probes,
                                          const std::vector<sim::ProbeResult>& predicted,
-                                         std::map<std::string, backend::NetnsQuery>& spaces) {
-    size_t wave = probes.size();
+                                         std::map<std::string, backend::NetnsQuery>& spaces, size_t& waves) {
+    size_t wave = std::max<size_t>(1, probes.size());
     const auto stats = backend::arp_table_stats();
     const auto thresh = backend::arp_gc_thresh3();
     if (stats && thresh) {
@@ -102,6 +105,7 @@ Result<backend::ProbeRun> probe_in_waves(const VerifyOptions& o, const std::vect
     }
     backend::ProbeRun all;
     all.answers.resize(probes.size());
+    waves = 0;
     const backend::ProberOptions opts{std::chrono::milliseconds(int64_t(o.timeout * 1000)), 56};
     for (size_t start = 0; start < order.size(); start += wave) {
         if (start > 0)
@@ -115,6 +119,7 @@ Result<backend::ProbeRun> probe_in_waves(const VerifyOptions& o, const std::vect
             if (!predicted.empty() && is_error(predicted[i].outcome)) kp.send_after = kWaveGap * (errors++ / kErrorWave);
             kernel_probes.push_back(std::move(kp));
         }
+        ++waves;
         auto run = backend::probe_kernel(kernel_probes, opts);
         if (!run) return Error{run.error()};
         for (size_t k = start; k < end; ++k) all.answers[order[k]] = std::move(run.value().answers[k - start]);
@@ -123,26 +128,28 @@ Result<backend::ProbeRun> probe_in_waves(const VerifyOptions& o, const std::vect
     return all;
 }
 
-int run_verify(const VerifyOptions& o) {
-    if (auto missing = backend::missing_privileges()) {
-        std::cerr << "vethlab verify: " << *missing << "\n";
-        return 1;
-    }
-    auto loaded = load_or_report(o.file);
-    if (!loaded) return 1;
-    const Topology& topo = loaded->topology;
-    auto runner = replay(topo);
-    const NetState& st = runner->state();
+// What is probed: the lab's namespaces (a netlink socket in each) and the probes;
+// from the file (with the twin that predicts), or, without one, from the kernel.
+struct Target {
+    std::optional<Loaded> loaded;
+    std::unique_ptr<sim::ScriptRunner> runner;
+    std::vector<sim::Probe> probes;
+    std::map<std::string, backend::NetnsQuery> spaces;
+};
+
+// 0 when ready, else the exit code.
+int from_file(const VerifyOptions& o, Target& t) {
+    t.loaded = load_or_report(o.file);
+    if (!t.loaded) return 1;
+    t.runner = replay(t.loaded->topology);
+    const NetState& st = t.runner->state();
     for (const auto& ns : o.netns)
         if (!st.ns(ns) || ns.empty()) {
             std::cerr << fmt::format("vethlab verify: {} has no namespace '{}'\n", o.file, ns);
             return 2;
         }
-    const auto probes = select_probes(o, st);
-
-    // A netlink socket in each namespace of the lab; all must exist.
-    std::map<std::string, backend::NetnsQuery> spaces;
-    for (const auto& [name, ns] : st.namespaces()) {
+    t.probes = select_probes(o, st);
+    for (const auto& [name, ns] : st.namespaces()) {  // all must exist
         if (name.empty()) continue;
         auto q = backend::NetnsQuery::open(o.prefix + name);
         if (!q) {
@@ -150,10 +157,69 @@ int run_verify(const VerifyOptions& o) {
                       << (o.prefix.empty() ? "" : " --prefix " + o.prefix) << "`)\n";
             return 1;
         }
-        spaces.emplace(name, std::move(q).value());
+        t.spaces.emplace(name, std::move(q).value());
     }
+    return 0;
+}
+
+// A lab known only to the kernel (built by hand): every address of the given
+// namespaces, as they are now, probed from each of them.
+int from_kernel(const VerifyOptions& o, Target& t) {
+    if (!o.no_predict || o.netns.empty() || o.peers) {
+        std::cerr << "vethlab verify: without FILE, give --no-predict and the namespaces (--netns NS...); "
+                     "--peers needs the file\n";
+        return 2;
+    }
+    std::vector<sim::Probe> targets;
+    for (const auto& name : o.netns) {
+        auto q = backend::NetnsQuery::open(o.prefix + name);
+        if (!q) {
+            std::cerr << "vethlab verify: " << q.error() << "\n";
+            return 1;
+        }
+        auto addrs = q.value().addresses();
+        if (!addrs) {
+            std::cerr << "vethlab verify: " << name << ": " << addrs.error() << "\n";
+            return 1;
+        }
+        for (const auto& [dev, a] : addrs.value())
+            if (!a.is_loopback()) targets.push_back({"", a, name + ":" + dev});
+        t.spaces.emplace(name, std::move(q).value());
+    }
+    for (const auto& name : o.netns)
+        for (const auto& target : targets) t.probes.push_back({name, target.dst, target.target});
+    return 0;
+}
+
+// Linkwatch applies a new link's carrier up to a second late, and flushes the link's
+// neighbours when it does -- silently dropping every probe still waiting for ARP, which
+// no device flag announces beforehand. A lab `vethlab up` finished less than 1.2 s ago
+// (its journal's last write) is given the rest of that time.
+void wait_until_settled(const VerifyOptions& o) {
+    if (o.file.empty() && o.name.empty()) return;
+    const std::string lab = o.name.empty() ? std::filesystem::path(o.file).stem().string() : o.name;
+    std::error_code ec;
+    const auto journal = std::filesystem::path(backend::state_dir_from(o.state_dir)) / lab / "journal";
+    const auto written = std::filesystem::last_write_time(journal, ec);
+    if (ec) return;
+    const auto age = std::filesystem::file_time_type::clock::now() - written;
+    constexpr auto kSettle = std::chrono::milliseconds(1200);
+    if (age >= std::chrono::nanoseconds(0) && age < kSettle) std::this_thread::sleep_for(kSettle - age);
+}
+
+int run_verify(const VerifyOptions& o) {
+    if (auto missing = backend::missing_privileges()) {
+        std::cerr << "vethlab verify: " << *missing << "\n";
+        return 1;
+    }
+    Target t;
+    if (int rc = o.file.empty() ? from_kernel(o, t) : from_file(o, t)) return rc;
+    const auto& probes = t.probes;
+    auto& spaces = t.spaces;
+    const bool predict = !o.no_predict;
+    wait_until_settled(o);
     VerifyReport report;
-    report.predicted = !o.no_predict;
+    report.predicted = predict;
     {
         std::vector<backend::NetnsQuery*> qs;
         std::vector<std::string> names;
@@ -163,16 +229,17 @@ int run_verify(const VerifyOptions& o) {
             report.warnings.push_back(fmt::format("carrier not settled after 3 s on {} link(s), first {}",
                                                   unsettled.size(), unsettled.front()));
     }
-    if (!o.no_predict)
+    if (predict)
         for (auto& [name, q] : spaces) {
-            auto diffs = compare_tables(q, st, name);
+            auto diffs = compare_tables(q, t.runner->state(), name);
             report.table_diffs.insert(report.table_diffs.end(), diffs.begin(), diffs.end());
         }
 
     std::vector<sim::ProbeResult> predicted;
-    if (!o.no_predict) predicted = sim::run_probes(runner->kernel(), probes);
+    if (predict) predicted = sim::run_probes(t.runner->kernel(), probes);
     const auto before = backend::arp_table_stats();
-    auto measured = probe_in_waves(o, probes, predicted, spaces);
+    size_t waves = 0;
+    auto measured = probe_in_waves(o, probes, predicted, spaces, waves);
     if (!measured) {
         std::cerr << "vethlab verify: " << measured.error() << "\n";
         return 1;
@@ -184,20 +251,30 @@ int run_verify(const VerifyOptions& o) {
             "every namespace, settable only in the initial one): probes may have failed for that reason alone",
             after->table_fulls - before->table_fulls, after->entries, backend::arp_gc_thresh3().value_or(0)));
     report.probe_seconds = measured.value().seconds;
+    // Neighbour caches: the twin runs the same probes (all at once) for as long as the
+    // kernel took; comparable only when nothing was flushed between waves.
+    if (predict && waves == 1) {
+        auto twin = replay(t.loaded->topology);
+        sim::run_probes(twin->kernel(), probes, sim::Time(report.probe_seconds * double(sim::kSecond)));
+        for (auto& [name, q] : spaces) {
+            auto diffs = compare_neighbours(q, twin->state(), twin->kernel().neighbours(name), name);
+            report.neigh_diffs.insert(report.neigh_diffs.end(), diffs.begin(), diffs.end());
+        }
+    }
 
     // The twin's route lookups do not depend on what the probes left in its neighbour caches.
     for (size_t i = 0; i < probes.size(); ++i) {
         VerifyProbe vp{probes[i], std::nullopt, std::move(measured.value().answers[i]), std::nullopt, std::nullopt};
-        if (!o.no_predict) {
+        if (predict) {
             vp.predicted = predicted[i];
-            vp.sim_route = sim::route_get(runner->kernel(), st, probes[i].ns, probes[i].dst);
+            vp.sim_route = sim::route_get(t.runner->kernel(), t.runner->state(), probes[i].ns, probes[i].dst);
             vp.kernel_route = spaces.at(probes[i].ns).route_get(probes[i].dst);
         }
         report.probes.push_back(std::move(vp));
     }
     for (const auto& p : report.probes) {
         if (int(report.explanations.size()) >= o.explain) break;
-        if (!p.agrees()) report.explanations.push_back(explain(topo, p));
+        if (!p.agrees()) report.explanations.push_back(explain(t.loaded->topology, p));
     }
 
     if (o.json) {
@@ -208,7 +285,7 @@ int run_verify(const VerifyOptions& o) {
         write_verify_tail(std::cout, report);
     }
     if (!report.ok()) return 1;
-    return o.strict && !report.warnings.empty() ? 1 : 0;
+    return o.strict && !(report.warnings.empty() && report.neigh_diffs.empty()) ? 1 : 0;
 }
 
 }  // namespace
@@ -217,14 +294,19 @@ void add_verify(CLI::App& app, Context& ctx) {
     auto o = std::make_shared<VerifyOptions>();
     auto* cmd = app.add_subcommand("verify", "Probe a deployed lab with real ICMP echoes and compare with the "
                                              "simulator's prediction (needs root)");
-    cmd->add_option("file", o->file, "the topology the lab was built from")->required();
+    cmd->add_option("file", o->file, "the topology the lab was built from (without it: --no-predict --netns NS...)");
     cmd->add_option("--prefix", o->prefix, "the prefix the lab was built with (vethlab up --prefix)");
+    cmd->add_option("--name", o->name, "the lab's name (default: the file's stem), to wait for a lab just built");
+    cmd->add_option("--state-dir", o->state_dir, "where up keeps journals (default $VETHLAB_STATE_DIR or /run/vethlab)");
     cmd->add_flag("--peers", o->peers, "only the far end of each veth (one probe per veth end)");
     cmd->add_flag("--json", o->json, "one object per probe, and the differences");
     cmd->add_option("--timeout", o->timeout, "seconds to wait for each answer")->capture_default_str();
-    cmd->add_flag("--strict", o->strict, "also fail on warnings (unsettled carrier, a full neighbour table)");
+    cmd->add_flag("--strict", o->strict,
+                  "also fail on neighbour states that differ after the probes, and on warnings (unsettled carrier, a "
+                  "full neighbour table)");
     cmd->add_flag("--no-predict", o->no_predict, "only measure: no simulator, no comparison");
-    cmd->add_option("--netns", o->netns, "probe only from these namespaces (names as in the file)");
+    cmd->add_option("--netns", o->netns, "probe only from these namespaces (names as in the file; without a file, the "
+                                         "namespaces to probe among)");
     cmd->add_option("--explain", o->explain, "explain this many disagreements")->capture_default_str();
     cmd->callback([o, &ctx] { ctx.exit_code = run_verify(*o); });
 }

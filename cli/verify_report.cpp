@@ -95,6 +95,10 @@ void write_verify_tail(std::ostream& out, const VerifyReport& r) {
         out << "\nTables that differ (kernel vs simulator):\n";
         for (const auto& d : r.table_diffs) out << "  " << d << '\n';
     }
+    if (!r.neigh_diffs.empty()) {
+        out << "\nNeighbour states that differ after the probes (kernel vs simulator):\n";
+        for (const auto& d : r.neigh_diffs) out << "  " << d << '\n';
+    }
     for (const auto& w : r.warnings) out << "warning: " << w << '\n';
     for (const auto& e : r.explanations) out << '\n' << e;
     const size_t bad = r.disagreements();
@@ -125,7 +129,7 @@ nlohmann::json verify_json(const VerifyReport& r) {
         if (p.sim_route) j["sim_route_get"] = format_route_answer(p.probe.dst, *p.sim_route);
         probes.push_back(std::move(j));
     }
-    return {{"probes", probes},         {"table_diffs", r.table_diffs},    {"warnings", r.warnings},
+    return {{"probes", probes},         {"table_diffs", r.table_diffs}, {"neighbour_diffs", r.neigh_diffs},    {"warnings", r.warnings},
             {"explanations", r.explanations}, {"seconds", r.probe_seconds}, {"disagreements", r.disagreements()},
             {"predicted", r.predicted}, {"ok", r.ok()}};
 }

@@ -29,6 +29,7 @@ struct VerifyProbe {
 struct VerifyReport {
     std::vector<VerifyProbe> probes;
     std::vector<std::string> table_diffs;   // "ns1: route only on the kernel: ..."
+    std::vector<std::string> neigh_diffs;   // neighbour states after the probes (timing-dependent)
     std::vector<std::string> warnings;      // what may make the kernel's answers unreliable
     std::vector<std::string> explanations;  // for the first few disagreements
     double probe_seconds = 0;

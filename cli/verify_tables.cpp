@@ -80,4 +80,24 @@ std::vector<std::string> compare_tables(backend::NetnsQuery& kernel, const NetSt
     return out;
 }
 
+std::vector<std::string> compare_neighbours(backend::NetnsQuery& kernel, const NetState& st,
+                                            const std::vector<sim::NeighborEntry>& twin, const std::string& ns_name) {
+    std::vector<std::string> out;
+    const Namespace* ns = st.ns(ns_name);
+    auto real = kernel.neighbours();
+    if (!ns || !real) {
+        if (!real) out.push_back(fmt::format("{}: cannot read the kernel's neighbours: {}", ns_name, real.error()));
+        return out;
+    }
+    std::map<std::pair<std::string, uint32_t>, std::pair<std::string, std::string>> states;  // (kernel, twin)
+    for (const auto& n : real.value()) states[{n.dev, n.ip.value()}].first = n.state;
+    for (const auto& e : twin) states[{ns->ifname(e.ifindex), e.ip.value()}].second = std::string(sim::to_string(e.state));
+    for (const auto& [key, both] : states)
+        if (both.first != both.second)
+            out.push_back(fmt::format("{}: neighbour {} dev {}: kernel {}, simulator {}", ns_name, Ipv4(key.second).str(),
+                                      key.first, both.first.empty() ? "none" : both.first,
+                                      both.second.empty() ? "none" : both.second));
+    return out;
+}
+
 }  // namespace vethlab::cli

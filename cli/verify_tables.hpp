@@ -7,9 +7,14 @@
 
 #include "backend/netns_query.hpp"
 #include "model/netstate.hpp"
+#include "sim/neighbor.hpp"
 
 namespace vethlab::cli {
 
 std::vector<std::string> compare_tables(backend::NetnsQuery& kernel, const NetState& state, const std::string& ns);
+
+// The neighbour caches after the same probes: each entry's state, kernel against twin.
+std::vector<std::string> compare_neighbours(backend::NetnsQuery& kernel, const NetState& state,
+                                            const std::vector<sim::NeighborEntry>& twin, const std::string& ns);
 
 }  // namespace vethlab::cli

@@ -129,6 +129,35 @@ TEST_CASE("kernel: the prober classifies every outcome as the simulator does", "
     }
 }
 
+TEST_CASE("kernel: verify measures a lab it has no file for, and flushes only the lab's neighbours", "[kernel][verify]") {
+    if (auto why = testing::kernel_unavailable()) {
+        WARN(*why);
+        return;
+    }
+    KernelLab lab;
+    run_on_kernel(lab, kClasses);
+    NetState st;
+    testing::build(st, kClasses);
+    testing::wait_for_kernel(lab, st);
+    auto v = run_shell(fmt::format("{} verify --no-predict --prefix {} --netns a b --timeout 1", kCli, lab.prefix()));
+    INFO(v.out << v.err);
+    CHECK(v.status == 0);
+    // Columns: a's 10.1.0.1 (ar0) and 10.3.0.1 (tap0), b's 10.2.0.1. Everything answers
+    // but a's tap address seen from b: the router has no route to 10.3.0.0/24.
+    CHECK(v.out.find("6 probes measured") != std::string::npos);
+    CHECK(v.out.find("a  rrr") != std::string::npos);
+    CHECK(v.out.find("b  rnr") != std::string::npos);
+
+    auto q = backend::NetnsQuery::open(lab.real("a"));
+    REQUIRE(q);
+    CHECK(run_shell("ip -n " + lab.real("a") + " -4 neigh show | grep -c .").out != "0\n");
+    auto flushed = q.value().flush_neighbours();
+    REQUIRE(flushed);
+    CHECK(flushed.value() > 0);
+    CHECK(run_shell("ip -n " + lab.real("a") + " -4 neigh show").out.empty());
+    CHECK(run_shell("ip -n " + lab.real("r") + " -4 neigh show").out != "");  // others keep theirs
+}
+
 TEST_CASE("kernel: vethlab verify on the seed, before and after the route change", "[kernel][verify]") {
     if (auto why = testing::kernel_unavailable()) {
         WARN(*why);
@@ -146,7 +175,7 @@ TEST_CASE("kernel: vethlab verify on the seed, before and after the route change
     REQUIRE(up.status == 0);
 
     SECTION("before the fix, the ping fails on the kernel as predicted") {
-        auto v = run_shell(fmt::format("{} verify '{}' --prefix {} --timeout 1", kCli, file, lab.prefix()));
+        auto v = run_shell(fmt::format("{} verify '{}' --prefix {} --state-dir '{}' --timeout 1", kCli, file, lab.prefix(), dir.path()));
         INFO(v.out << v.err);
         CHECK(v.status == 0);
         CHECK(v.out.find("ns0  ..      ..\n") != std::string::npos);  // measured beside predicted: all silent
@@ -158,7 +187,7 @@ TEST_CASE("kernel: vethlab verify on the seed, before and after the route change
             REQUIRE(run_shell(fmt::format("ip -n {}{} route change 10.0.0.0/24 via 0.0.0.0 dev {}", lab.prefix(), ns,
                                           dev))
                         .status == 0);
-        auto v = run_shell(fmt::format("{} verify '{}' --prefix {} --timeout 1", kCli, file, lab.prefix()));
+        auto v = run_shell(fmt::format("{} verify '{}' --prefix {} --state-dir '{}' --timeout 1", kCli, file, lab.prefix(), dir.path()));
         INFO(v.out << v.err);
         CHECK(v.status == 1);
         CHECK(v.out.find("ns0 -> 10.0.0.2 (ns1:tap1): reply; predicted silent") != std::string::npos);
@@ -173,4 +202,34 @@ TEST_CASE("kernel: vethlab verify on the seed, before and after the route change
         CHECK(w.status == 0);
         CHECK(w.out.find("0 disagree") != std::string::npos);
     }
+}
+
+TEST_CASE("kernel: verify paces probes predicted to fail, so the ICMP budget of a namespace holds", "[kernel][verify]") {
+    if (auto why = testing::kernel_unavailable()) {
+        WARN(*why);
+        return;
+    }
+    // a's veth has no carrier (b's end is down): ARP for each of b's 60 addresses fails
+    // at about the same moment, and a sends itself 60 host unreachables -- beyond the
+    // namespace's burst of 50 (icmp_msgs_per_sec), which the simulator does not model.
+    std::string script = "ip netns add a\nip netns add b\nip -n a link set lo up\n"
+                         "ip -n a link add va type veth peer name vb netns b\n"
+                         "ip -n a addr add 10.0.0.1/24 dev va\nip -n a link set va up\n";
+    for (int i = 2; i <= 61; ++i) script += fmt::format("ip -n b addr add 10.0.0.{}/24 dev vb\n", i);
+    KernelLab lab;
+    TempDir dir;
+    const std::string file = dir.path() + "/burst.sh";
+    std::ofstream(file) << script;
+    REQUIRE(run_shell(fmt::format("{} up '{}' --prefix {} --state-dir '{}' --quiet", kCli, file, lab.prefix(),
+                                  dir.path()))
+                .status == 0);
+    auto v = run_shell(fmt::format("{} verify '{}' --prefix {} --state-dir '{}' --netns a --peers", kCli, file,
+                                   lab.prefix(), dir.path()));
+    INFO(v.out << v.err);
+    CHECK(v.status == 0);
+    CHECK(v.out.find("60 probes: 0 replies, 60 without") != std::string::npos);
+    CHECK(v.out.find("60 agree with the simulator, 0 disagree") != std::string::npos);
+    size_t errors = 0;
+    for (size_t at = 0; (at = v.out.find("host-unreachable from 10.0.0.1", at)) != std::string::npos; ++at) ++errors;
+    CHECK(errors == 60);
 }
