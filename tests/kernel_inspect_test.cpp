@@ -181,3 +181,30 @@ TEST_CASE("kernel: up of a lab from a changed file applies the difference; the j
     CHECK(r.out == "lab 't' is down: removed 3 namespaces\n");
     CHECK(lab.namespaces().empty());
 }
+
+TEST_CASE("kernel: writing ip_forward sets conf.all.accept_redirects to !on, on a change only", "[kernel][inspect]") {
+    if (auto why = testing::kernel_unavailable()) {
+        WARN(*why);
+        return;
+    }
+    KernelLab lab;
+    const std::string script = "ip netns add a\n"
+                               "ip netns exec a sysctl -w net.ipv4.ip_forward=1\n"
+                               "ip netns exec a sysctl -w net.ipv4.conf.all.accept_redirects=1\n"
+                               "ip netns exec a sysctl -w net.ipv4.ip_forward=1\n";
+    NetState model;
+    std::vector<std::string> seen;
+    for (const auto& edit : testing::topology_from("fwd.sh", script).edits) {
+        REQUIRE_FALSE(model.apply(edit.op));
+        EditOp real = edit.op;
+        REQUIRE(lab.localize(real));
+        REQUIRE(run_shell(format_command(real)).status == 0);
+        if (!std::holds_alternative<SysctlSet>(edit.op)) continue;
+        const auto r = run_shell(fmt::format("ip netns exec {} cat /proc/sys/net/ipv4/conf/all/accept_redirects",
+                                             lab.real("a")));
+        INFO(edit.text);
+        CHECK(r.out == model.sysctl_value(*model.ns("a"), "net.ipv4.conf.all.accept_redirects") + "\n");
+        seen.push_back(r.out);
+    }
+    CHECK(seen == std::vector<std::string>{"0\n", "1\n", "1\n"});
+}
