@@ -63,6 +63,8 @@ private:
         out_.ops.push_back(std::move(o));
     }
     void say(std::string line) { out_.differences.push_back(std::move(line)); }
+    // A link made here: its settings and addresses are part of "missing", not differences.
+    bool made(const std::string& ns, const std::string& link) const { return made_.count({ns, link}) > 0; }
 
     void namespaces() {
         for (const auto& [name, ns] : want_.namespaces())
@@ -120,9 +122,12 @@ private:
                 auto p = want_.peer(w, l);
                 if (!p) continue;
                 say(fmt::format("{}: veth {} (peer {}:{}) is missing", name, l.name, p->first->name, p->second->name));
+                made_.insert({name, l.name});
+                made_.insert({p->first->name, p->second->name});
                 op(CreateVeth{{name, l.name, opts(name, l)}, {p->first->name, p->second->name, opts(p->first->name, *p->second)}});
             } else if (l.kind == LinkKind::tap || l.kind == LinkKind::dummy) {
                 say(fmt::format("{}: {} {} is missing", name, to_string(l.kind), l.name));
+                made_.insert({name, l.name});
                 op(CreateLink{name, l.name, l.kind, opts(name, l)});
             }
         }
@@ -133,18 +138,22 @@ private:
         for (const auto& wl : w.links) {
             const Link* l = cur_.ns(name)->link(wl.name);
             if (!l) continue;
+            const bool quiet = made(name, wl.name);
+            auto say_if = [&](std::string line) {
+                if (!quiet) say(std::move(line));
+            };
             LinkChange change;
             if (l->mtu != wl.mtu) {
-                say(fmt::format("{}: {}: mtu {} on the kernel, {} in the file", name, wl.name, l->mtu, wl.mtu));
+                say_if(fmt::format("{}: {}: mtu {} on the kernel, {} in the file", name, wl.name, l->mtu, wl.mtu));
                 change.mtu = wl.mtu;
             }
             if (pinned_.count({name, wl.name}) && l->mac != wl.mac) {
-                say(fmt::format("{}: {}: address {} on the kernel, {} in the file", name, wl.name, l->mac.str(),
+                say_if(fmt::format("{}: {}: address {} on the kernel, {} in the file", name, wl.name, l->mac.str(),
                                 wl.mac.str()));
                 change.mac = wl.mac;
             }
             if (l->admin_up != wl.admin_up) {
-                say(fmt::format("{}: {}: {} on the kernel, {} in the file", name, wl.name, on_off(l->admin_up),
+                say_if(fmt::format("{}: {}: {} on the kernel, {} in the file", name, wl.name, on_off(l->admin_up),
                                 on_off(wl.admin_up)));
                 change.up = wl.admin_up;
             }
@@ -161,6 +170,7 @@ private:
         for (const auto& wl : w.links) {
             const Link* l = cur_.ns(name)->link(wl.name);
             if (!l) continue;
+            const bool quiet = made(name, wl.name);
             size_t common = 0;
             while (common < l->addrs.size() && common < wl.addrs.size() && same_addr(l->addrs[common], wl.addrs[common]))
                 ++common;
@@ -171,7 +181,7 @@ private:
             for (size_t i = common; i < wl.addrs.size(); ++i) {
                 const Address& a = wl.addrs[i];
                 if (std::none_of(away.begin(), away.end(), [&](const Address& x) { return same_addr(x, a); }))
-                    say(fmt::format("{}: {}: address {} is missing", name, wl.name, a.addr.str()));
+                    if (!quiet) say(fmt::format("{}: {}: address {} is missing", name, wl.name, a.addr.str()));
             }
             if (common < wl.addrs.size() && !away.empty() && away.size() + common == wl.addrs.size() &&
                 std::is_permutation(away.begin(), away.end(), wl.addrs.begin() + long(common), same_addr))
@@ -248,6 +258,7 @@ private:
     NetState cur_;          // as the operations so far leave it
     const PinnedLinks& pinned_;
     std::vector<std::string> names_;
+    std::set<std::pair<std::string, std::string>> made_;  // links created by the operations
     Drift out_;
 };
 

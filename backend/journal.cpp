@@ -95,13 +95,23 @@ Result<Journal> Journal::open(const std::string& state_dir, const std::string& l
     j.dir_ = state_dir + "/" + lab;
     j.path_ = j.dir_ + "/journal";
     if (auto err = make_dirs(state_dir)) return Error{*err};
-    const std::string lock_path = state_dir + "/" + lab + ".lock";
-    j.lock_ = UniqueFd(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
-    if (!j.lock_) return Error{sys_error("cannot open", lock_path)};
-    if (flock(j.lock_.get(), LOCK_EX | LOCK_NB) != 0) {
-        if (errno == EWOULDBLOCK)
-            return Error{fmt::format("lab '{}' is busy: another vethlab up or down holds {}", lab, lock_path)};
-        return Error{sys_error("cannot lock", lock_path)};
+    j.lock_path_ = state_dir + "/" + lab + ".lock";
+    const std::string& lock_path = j.lock_path_;
+    // remove() unlinks the lock file: a lock taken on a file that is no longer (or not
+    // yet again) the one at the path locks nothing, so take it again.
+    for (int attempt = 0;; ++attempt) {
+        j.lock_ = UniqueFd(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+        if (!j.lock_) return Error{sys_error("cannot open", lock_path)};
+        if (flock(j.lock_.get(), LOCK_EX | LOCK_NB) != 0) {
+            if (errno == EWOULDBLOCK)
+                return Error{fmt::format("lab '{}' is busy: another vethlab up or down holds {}", lab, lock_path)};
+            return Error{sys_error("cannot lock", lock_path)};
+        }
+        struct stat held {}, at_path {};
+        if (fstat(j.lock_.get(), &held) == 0 && stat(lock_path.c_str(), &at_path) == 0 && held.st_ino == at_path.st_ino &&
+            held.st_dev == at_path.st_dev)
+            break;
+        if (attempt == 100) return Error{fmt::format("cannot lock {}: it keeps being removed", lock_path)};
     }
     std::ifstream in(j.path_);
     if (in) {
@@ -109,6 +119,7 @@ Result<Journal> Journal::open(const std::string& state_dir, const std::string& l
         std::string line;
         while (std::getline(in, line)) j.apply_line(line);
     } else if (!create) {
+        unlink(lock_path.c_str());  // held: nothing to keep for a lab that is not there
         return Error{fmt::format("no lab named '{}' in {}", lab, state_dir)};
     }
     return j;
@@ -157,6 +168,7 @@ std::optional<std::string> Journal::remove() {
     file_.reset();
     if (unlink(path_.c_str()) != 0 && errno != ENOENT) return sys_error("cannot remove", path_);
     if (rmdir(dir_.c_str()) != 0 && errno != ENOENT) return sys_error("cannot remove", dir_);
+    unlink(lock_path_.c_str());  // still held: whoever opened it before retries (open)
     record_ = LabRecord{};
     has_journal_ = false;
     return std::nullopt;

@@ -6,7 +6,8 @@
 // flushed: a process crash keeps what was written, and after a machine crash no
 // namespace is left to remove. So
 // `down` -- even after `kill -9` of `up` -- removes exactly the lab's namespaces, and
-// with them every link in them. STATE_DIR/<lab>.lock serialises up and down of a lab.
+// with them every link in them. STATE_DIR/<lab>.lock serialises up and down of a lab
+// and goes with the lab.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -59,7 +60,7 @@ public:
     std::optional<std::string> complete();
     // The lab now stands for another version of its file (up applied the difference).
     std::optional<std::string> retarget(const std::string& file, const std::string& hash);
-    // The lab is gone: remove the journal and its directory (the lock file stays).
+    // The lab is gone: remove the journal, its directory and the lock file.
     std::optional<std::string> remove();
 
 private:
@@ -68,6 +69,7 @@ private:
 
     std::string dir_;
     std::string path_;
+    std::string lock_path_;
     UniqueFd lock_;
     UniqueFd file_;
     LabRecord record_;

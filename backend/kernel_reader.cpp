@@ -162,8 +162,12 @@ int nsid_of(nl_sock* sk, int other_fd) {
     return id;
 }
 
-std::optional<std::string> read_sysctl(const std::string& key) {
-    UniqueFd fd(open(("/proc/sys/" + sysctl_path(key)).c_str(), O_RDONLY | O_CLOEXEC));
+// dir: /proc/sys/net/ipv4 opened in the namespace (relative opens spare most of the walk).
+std::optional<std::string> read_sysctl(int dir, const std::string& key) {
+    static constexpr std::string_view root = "net/ipv4/";
+    const std::string path = sysctl_path(key);
+    if (!std::string_view(path).starts_with(root)) return std::nullopt;
+    UniqueFd fd(openat(dir, path.c_str() + root.size(), O_RDONLY | O_CLOEXEC));
     if (!fd) return std::nullopt;
     char buf[64];
     const ssize_t n = read(fd.get(), buf, sizeof buf);
@@ -213,8 +217,10 @@ Result<std::vector<KernelNs>> read_namespaces(const std::vector<std::string>& na
             }
             std::vector<std::string> devices;
             for (const auto& l : ns.links) devices.push_back(l.name);
+            UniqueFd dir(open("/proc/sys/net/ipv4", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+            if (!dir) return;
             for (const auto& key : known_sysctl_keys(devices))
-                if (auto v = read_sysctl(key)) ns.sysctls[key] = *v;
+                if (auto v = read_sysctl(dir.get(), key)) ns.sysctls[key] = *v;
         });
         if (err) return Error{*err};
         if (error) return Error{fmt::format("reading namespace {}: {}", names[i], *error)};

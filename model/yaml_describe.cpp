@@ -114,6 +114,10 @@ Fields sysctls(const Namespace& ns) {
     for (const auto& [key, value] : ns.sysctls) {
         if (key == "net.ipv4.ip_forward") continue;
         if (key == "net.ipv4.conf.default.forwarding" && fwd != ns.sysctls.end() && value == fwd->second) continue;
+        // Writing ip_forward also sets conf.all.accept_redirects to !on (inet_forward_change).
+        if (key == "net.ipv4.conf.all.accept_redirects" && fwd != ns.sysctls.end() &&
+            value == (fwd->second == "0" ? "1" : "0"))
+            continue;
         f.emplace_back(yaml_scalar(key), yaml_scalar(value));
     }
     std::vector<const Link*> by_name;  // not by ifindex: that differs between builds

@@ -68,7 +68,9 @@ TEST_CASE("lab: up runs the plan, journalling each namespace; down removes them 
     CHECK(f.fake.calls == std::vector<std::string>{"netns del t-b", "netns del t-a"});
     CHECK(f.fake.namespaces.empty());
     CHECK_FALSE(std::ifstream(f.journal_path()).good());
+    CHECK_FALSE(std::ifstream(f.state.path() + "/lab.lock").good());  // the lock file goes with the lab
     CHECK(lab_down(f.fake, f.state.path(), "lab").error == "no lab named 'lab' in " + f.state.path());
+    CHECK_FALSE(std::ifstream(f.state.path() + "/lab.lock").good());
 }
 
 TEST_CASE("lab: a refused step rolls back what up made, newest first", "[backend][lab]") {
