@@ -103,7 +103,8 @@ std::string measured_text(const Measurement& m, const MeshOptions& o, const std:
                            r.pairs && m.memory ? (r.kernel_kib - m.memory->fixed - m.memory->per_namespace * double(r.n)) /
                                                      double(r.pairs)
                                                : 0.0);
-    out += "kernel KiB: increase of Slab + Percpu + VmallocUsed (/proc/meminfo), median of the runs;\n"
+    out += "build s, teardown s: the fastest run; kernel KiB: increase of Slab + Percpu + VmallocUsed\n"
+           "(/proc/meminfo), median of the runs;\n"
            "KiB/pair: what is left per pair once the fixed and per-namespace parts are taken off.\n";
     if (!m.memory || !m.build) return out + "too few sizes measured to fit a model (give at least 3 values of n)\n";
     const auto& mm = *m.memory;
@@ -167,7 +168,7 @@ std::string measured_csv(const Measurement& m) {
 bool write_measured_chart(const Measurement& m, const MeshOptions& o) {
     const bool memory = o.plot == "memory", build = o.plot == "build";
     const auto& model = memory ? m.memory : build ? m.build : m.teardown;
-    analysis::Series measured{"measured (median)", {}}, fitted{"fit: a + b n + c n(n-1)/2", {}};
+    analysis::Series measured{memory ? "measured (median)" : "measured (fastest)", {}}, fitted{"fit: a + b n + c n(n-1)/2", {}};
     for (const auto& r : m.rows) {
         const double y = memory ? r.kernel_kib / 1024 : build ? r.build_s : r.teardown_s;
         measured.points.emplace_back(double(r.n), y);

@@ -14,13 +14,13 @@ namespace vethlab::cli {
 
 struct MeasureOptions {
     uint64_t min = 2, max = 8, step = 1;
-    int repeat = 3;             // runs per n; the median is kept
+    int repeat = 3;             // runs per n: the fastest time, the median memory are kept
     std::string state_dir;      // journals of the measured labs
 };
 
 struct MeasuredRow {
     uint64_t n = 0, pairs = 0;
-    double build_s = 0, teardown_s = 0;  // medians
+    double build_s = 0, teardown_s = 0;  // fastest of the runs (others' load only adds)
     double kernel_kib = 0;               // slab + percpu + vmalloc, median increase
     double available_kib = 0;            // median drop of MemAvailable
 };

@@ -35,10 +35,10 @@ TEST_CASE("kernel: mesh --measure fits positive, growing costs for n = 2..8", "[
         CHECK(row["pairs"] == (i + 2) * (i + 1) / 2);
         CHECK(row["build_s"].get<double>() > 0);
         CHECK(row["teardown_s"].get<double>() > 0);
-        CHECK(row["kernel_kib"].get<double>() > 0);
     }
     // Kernel memory: the biggest mesh costs more than the smallest, every pair costs
-    // something, and the model grows with n.
+    // something, and the model grows with n. (A mesh of 2 or 3 may show no increase at
+    // all: its objects fit in slab pages the previous teardown left free.)
     CHECK(j["rows"][6]["kernel_kib"].get<double>() > j["rows"][0]["kernel_kib"].get<double>());
     const auto& mem = j["memory_kib"];
     CHECK(mem["per_pair"].get<double>() > 0);
