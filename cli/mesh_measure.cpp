@@ -140,7 +140,8 @@ Measurement measure_meshes(const MeasureOptions& o, std::ostream& log) {
     {
         const Topology alone = namespaces_topology(o.max);
         std::vector<double> per_ns;
-        for (int r = 0; r < o.repeat && m.error.empty() && !g_measure_stop.load(); ++r) {
+        // A few MiB against the noise of everything else on the machine: at least 5 runs.
+        for (int r = 0; r < std::max(o.repeat, 5) && m.error.empty() && !g_measure_stop.load(); ++r) {
             const backend::LabOptions lab{fmt::format("measure-{}-ns", getpid()), prefix, o.state_dir};
             auto run = run_once(alone, lab, m.error);
             if (!run) break;
