@@ -142,7 +142,7 @@ Measurement measure_meshes(const MeasureOptions& o, std::ostream& log) {
         std::vector<double> per_ns;
         // A few MiB against the noise of everything else on the machine: at least 5 runs.
         for (int r = 0; r < std::max(o.repeat, 5) && m.error.empty() && !g_measure_stop.load(); ++r) {
-            const backend::LabOptions lab{fmt::format("measure-{}-ns", getpid()), prefix, o.state_dir};
+            const backend::LabOptions lab{"measure-namespaces", prefix, o.state_dir};
             auto run = run_once(alone, lab, m.error);
             if (!run) break;
             log << fmt::format("{} namespaces alone: kernel memory +{:.0f} KiB\n", o.max, run->kernel_kib) << std::flush;
@@ -160,7 +160,7 @@ Measurement measure_meshes(const MeasureOptions& o, std::ostream& log) {
                 m.error = "interrupted";
                 break;
             }
-            const backend::LabOptions lab{fmt::format("measure-{}-n{}", getpid(), n), prefix, o.state_dir};
+            const backend::LabOptions lab{fmt::format("measure-n{}", n), prefix, o.state_dir};
             auto run = run_once(*topo, lab, m.error);
             if (!run) {
                 m.error = fmt::format("n = {}: {}", n, m.error);
@@ -203,8 +203,11 @@ Measurement measure_meshes(const MeasureOptions& o, std::ostream& log) {
 
 std::string cost_model_path(const std::string& state_dir) { return state_dir + "/cost-model.json"; }
 
-void save_cost_model(const std::string& state_dir, const Measurement& m) {
-    if (!m.memory || m.rows.empty()) return;
+std::string save_cost_model(const std::string& state_dir, const Measurement& m, bool& kept) {
+    kept = false;
+    if (!m.memory || m.rows.empty() || m.rows.back().n < kMinKeptMeshN)
+        return fmt::format("measure up to n >= {} to keep it", kMinKeptMeshN);
+    if (m.memory->per_pair <= 0 || m.memory->per_namespace < 0) return "its costs are not all positive";
     const nlohmann::json j{{"per_namespace_kib", m.memory->per_namespace},
                            {"per_pair_kib", m.memory->per_pair},
                            {"fixed_kib", m.memory->fixed},
@@ -215,9 +218,11 @@ void save_cost_model(const std::string& state_dir, const Measurement& m) {
     {
         std::ofstream out(tmp);
         out << j.dump(2) << "\n";
-        if (!out) return;
+        if (!out) return "cannot write " + tmp;
     }
-    std::rename(tmp.c_str(), path.c_str());
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) return "cannot write " + path;
+    kept = true;
+    return path;
 }
 
 }  // namespace vethlab::cli

@@ -39,6 +39,9 @@ Measurement measure_meshes(const MeasureOptions& o, std::ostream& log);
 
 // Where `up` finds the last fitted memory model: STATE_DIR/cost-model.json.
 std::string cost_model_path(const std::string& state_dir);
-void save_cost_model(const std::string& state_dir, const Measurement& m);
+// Keeps the memory model when it is worth keeping: meshes up to n >= 16 measured (below
+// that, freed slab pages hide the cost) and positive costs. Returns the path, or why not.
+inline constexpr uint64_t kMinKeptMeshN = 16;
+std::string save_cost_model(const std::string& state_dir, const Measurement& m, bool& kept);
 
 }  // namespace vethlab::cli
