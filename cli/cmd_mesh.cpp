@@ -92,6 +92,13 @@ bool write_chart(const analysis::GrowthTable& t, const MeshOptions& o) {
 }
 
 
+// What a row's memory leaves per pair once the fitted fixed and per-namespace parts are
+// taken off: flat in n when a pair costs the same at every size.
+double per_pair_left(const Measurement& m, const MeasuredRow& r) {
+    if (!r.pairs || !m.memory) return 0;
+    return (r.kernel_kib - m.memory->fixed - m.memory->per_namespace * double(r.n)) / double(r.pairs);
+}
+
 std::string gib(double kib) { return fmt::format("{:.2f} GiB", kib / 1024 / 1024); }
 
 std::string measured_text(const Measurement& m, const MeshOptions& o, const std::optional<backend::MemInfo>& mem) {
@@ -99,11 +106,9 @@ std::string measured_text(const Measurement& m, const MeshOptions& o, const std:
                                   "kernel KiB", "KiB/pair");
     for (const auto& r : m.rows)
         out += fmt::format("{:>4}  {:>6}  {:>9.3f}  {:>10.3f}  {:>11.0f}  {:>9.1f}\n", r.n, r.pairs, r.build_s,
-                           r.teardown_s, r.kernel_kib,
-                           r.pairs && m.memory ? (r.kernel_kib - m.memory->fixed - m.memory->per_namespace * double(r.n)) /
-                                                     double(r.pairs)
-                                               : 0.0);
-    out += "kernel KiB: increase of Slab + Percpu + VmallocUsed (/proc/meminfo), median of the runs;\n"
+                           r.teardown_s, r.kernel_kib, per_pair_left(m, r));
+    out += "build s, teardown s: the fastest run; kernel KiB: increase of Slab + Percpu + VmallocUsed\n"
+           "(/proc/meminfo), median of the runs;\n"
            "KiB/pair: what is left per pair once the fixed and per-namespace parts are taken off.\n";
     if (!m.memory || !m.build) return out + "too few sizes measured to fit a model (give at least 3 values of n)\n";
     const auto& mm = *m.memory;
@@ -134,8 +139,13 @@ nlohmann::json model_json(const std::optional<analysis::MeshCostModel>& m) {
 nlohmann::json measured_json(const Measurement& m, const MeshOptions& o, const std::optional<backend::MemInfo>& mem) {
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& r : m.rows)
-        rows.push_back({{"n", r.n}, {"pairs", r.pairs}, {"build_s", r.build_s}, {"teardown_s", r.teardown_s},
-                        {"kernel_kib", r.kernel_kib}, {"available_drop_kib", r.available_kib}});
+        rows.push_back({{"n", r.n},
+                        {"pairs", r.pairs},
+                        {"build_s", r.build_s},
+                        {"teardown_s", r.teardown_s},
+                        {"kernel_kib", r.kernel_kib},
+                        {"available_drop_kib", r.available_kib},
+                        {"kib_per_pair", per_pair_left(m, r)}});
     nlohmann::json j{{"rows", rows},
                      {"namespace_alone_kib", m.namespace_kib},
                      {"memory_kib", model_json(m.memory)},
@@ -167,7 +177,7 @@ std::string measured_csv(const Measurement& m) {
 bool write_measured_chart(const Measurement& m, const MeshOptions& o) {
     const bool memory = o.plot == "memory", build = o.plot == "build";
     const auto& model = memory ? m.memory : build ? m.build : m.teardown;
-    analysis::Series measured{"measured (median)", {}}, fitted{"fit: a + b n + c n(n-1)/2", {}};
+    analysis::Series measured{memory ? "measured (median)" : "measured (fastest)", {}}, fitted{"fit: a + b n + c n(n-1)/2", {}};
     for (const auto& r : m.rows) {
         const double y = memory ? r.kernel_kib / 1024 : build ? r.build_s : r.teardown_s;
         measured.points.emplace_back(double(r.n), y);
@@ -199,7 +209,10 @@ void run_measure(const MeshOptions& o, Context& ctx) {
         std::cerr << "vethlab mesh --measure: stopped: " << m.error << "\n";
         return;
     }
-    save_cost_model(mo.state_dir, m);
+    bool kept = false;
+    const std::string where = save_cost_model(mo.state_dir, m, kept);
+    std::cerr << (kept ? "memory model kept for `vethlab up` in " : "memory model not kept for `vethlab up`: ") << where
+              << "\n";
     ctx.exit_code = 0;
     if (!o.svg.empty() && !write_measured_chart(m, o)) ctx.exit_code = 1;
 }

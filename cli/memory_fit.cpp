@@ -10,7 +10,7 @@
 namespace vethlab::cli {
 
 KernelCostModel default_cost_model() {
-    // `vethlab mesh --measure --min 2 --max 40 --step 2` on Linux 6.18 (docs/reliability.md).
+    // The upper end of `vethlab mesh --measure` on Linux 6.18 (docs/analysis.md, Measured mode).
     return {136, 108, "figures measured on Linux 6.18"};
 }
 

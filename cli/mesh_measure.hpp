@@ -14,13 +14,13 @@ namespace vethlab::cli {
 
 struct MeasureOptions {
     uint64_t min = 2, max = 8, step = 1;
-    int repeat = 3;             // runs per n; the median is kept
+    int repeat = 3;             // runs per n: the fastest time, the median memory are kept
     std::string state_dir;      // journals of the measured labs
 };
 
 struct MeasuredRow {
     uint64_t n = 0, pairs = 0;
-    double build_s = 0, teardown_s = 0;  // medians
+    double build_s = 0, teardown_s = 0;  // fastest of the runs (others' load only adds)
     double kernel_kib = 0;               // slab + percpu + vmalloc, median increase
     double available_kib = 0;            // median drop of MemAvailable
 };
@@ -39,6 +39,9 @@ Measurement measure_meshes(const MeasureOptions& o, std::ostream& log);
 
 // Where `up` finds the last fitted memory model: STATE_DIR/cost-model.json.
 std::string cost_model_path(const std::string& state_dir);
-void save_cost_model(const std::string& state_dir, const Measurement& m);
+// Keeps the memory model when it is worth keeping: meshes up to n >= 16 measured (below
+// that, freed slab pages hide the cost) and positive costs. Returns the path, or why not.
+inline constexpr uint64_t kMinKeptMeshN = 16;
+std::string save_cost_model(const std::string& state_dir, const Measurement& m, bool& kept);
 
 }  // namespace vethlab::cli

@@ -35,10 +35,10 @@ TEST_CASE("kernel: mesh --measure fits positive, growing costs for n = 2..8", "[
         CHECK(row["pairs"] == (i + 2) * (i + 1) / 2);
         CHECK(row["build_s"].get<double>() > 0);
         CHECK(row["teardown_s"].get<double>() > 0);
-        CHECK(row["kernel_kib"].get<double>() > 0);
     }
     // Kernel memory: the biggest mesh costs more than the smallest, every pair costs
-    // something, and the model grows with n.
+    // something, and the model grows with n. (A mesh of 2 or 3 may show no increase at
+    // all: its objects fit in slab pages the previous teardown left free.)
     CHECK(j["rows"][6]["kernel_kib"].get<double>() > j["rows"][0]["kernel_kib"].get<double>());
     const auto& mem = j["memory_kib"];
     CHECK(mem["per_pair"].get<double>() > 0);
@@ -50,9 +50,11 @@ TEST_CASE("kernel: mesh --measure fits positive, growing costs for n = 2..8", "[
     CHECK(ex["build_s"].get<double>() > j["rows"][6]["build_s"].get<double>() * 0.5);
     CHECK(j["build_s"]["per_pair"].get<double>() + j["build_s"]["per_namespace"].get<double>() > 0);
     CHECK(j["max_n_in_80pct_available"].get<uint64_t>() > 8);
-    // Nothing left: no namespace of the run, no journal; the model kept for `up`.
+    // Nothing left: no namespace of the run, no journal.
     CHECK(run_shell("ip netns list | grep -c '^vlm'").out == "0\n");
-    CHECK(run_shell("ls '" + state.path() + "' | grep -v lock").out == "cost-model.json\nmemory.svg\n");
+    // Too small a range to keep the model for `up`.
+    CHECK(run_shell("ls '" + state.path() + "' | grep -v lock").out == "memory.svg\n");
+    CHECK(r.err.find("memory model not kept for `vethlab up`: measure up to n >= 16 to keep it\n") != std::string::npos);
     // The chart holds the measured points and the fit.
     const auto doc = vethlab::testing::parse_xml(vethlab::testing::read_text_file(svg));
     REQUIRE(doc.error.empty());
