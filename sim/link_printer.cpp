@@ -68,6 +68,10 @@ std::string_view oper_state(const NetState& state, const Namespace& ns, const Li
     if (iflink == link.ifindex) return "DOWN";
     const Link* lower = ns.link(iflink);
     if (!lower) return "DOWN";
+    // The operstate is taken when the device loses carrier; a bridge loses its carrier
+    // only after that (its ports' NETDEV_CHANGE), so a port that finds its own bridge
+    // there saw it with carrier, unless the bridge was down.
+    if (link.master && lower->ifindex == link.master) return lower->admin_up ? "DOWN" : "LOWERLAYERDOWN";
     return state.carrier(ns, *lower) ? "DOWN" : "LOWERLAYERDOWN";
 }
 

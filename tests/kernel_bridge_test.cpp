@@ -28,7 +28,8 @@ namespace {
 
 // Every edit refused or accepted on both; the refusals are the kernel's (and iproute2's)
 // rules for masters: a port of another bridge is released even when the new master
-// refuses it.
+// refuses it. At the end no port has carrier (the bridge has none, its route is
+// linkdown) and the bridge's MTU, once set by hand, no longer follows its ports.
 const char* kEdits = R"(ip netns add sw
 ip netns add a
 ip netns add b
@@ -60,6 +61,11 @@ ip -n sw link set vb nomaster
 ip -n sw link set vb master br0
 ip -n sw link set br1 nomaster
 ip -n sw link del br1
+ip -n a link set pa down
+ip -n b link set pb down
+ip -n sw link set br0 mtu 1300
+ip -n sw link set vb nomaster
+ip -n sw link set vb master br0
 )";
 
 // Every MAC masked: the kernel gives a bridge without ports the all-zero one.
