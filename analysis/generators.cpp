@@ -107,11 +107,29 @@ void plan_star(Planner& p, uint64_t n, bool routes) {
     }
 }
 
+// One subnet for the n hosts of a bridge: the smallest prefix with n usable addresses.
+Result<Plan> plan_bridge(uint64_t n, const GenOptions& options) {
+    int len = 30;
+    while (len > 0 && (uint64_t(1) << (32 - len)) - 2 < n) --len;
+    if (len < options.pool.len())
+        return Error{fmt::format("{} hosts need a /{} but the pool {} is smaller", n, len, options.pool.str())};
+    Plan plan{Shape::bridge, n, options, {}, {}};
+    plan.namespaces.reserve(n + 1);
+    plan.namespaces.push_back({kSwitchNs, {}, false});
+    const uint32_t base = options.pool.network().value();
+    for (uint64_t i = 0; i < n; ++i) {
+        const std::string host = ns_name(i, n);
+        plan.namespaces.push_back({host, {}, false});
+        plan.veths.push_back({kSwitchNs, "to-" + host, IfAddr(), host, "eth0", IfAddr(Ipv4(uint32_t(base + 1 + i)), len)});
+    }
+    return plan;
+}
+
 }  // namespace
 
 Result<Plan> generate(Shape shape, uint64_t n, const GenOptions& options) {
-    if (shape == Shape::bridge) return Error{"a bridge topology needs the bridge model, which vethlab does not have yet"};
     if (n == 0) return Error{"a topology needs at least one namespace"};
+    if (shape == Shape::bridge) return plan_bridge(n, options);
     const uint64_t pairs = link_counts(shape, n).veth_pairs;
     auto subnets = SubnetPlan::make(options.pool, options.subnet_len, pairs);
     if (!subnets) return Error{subnets.error()};
@@ -128,7 +146,27 @@ Result<Plan> generate(Shape shape, uint64_t n, const GenOptions& options) {
     return plan;
 }
 
+namespace {
+
+std::string bridge_yaml(const Plan& plan) {
+    std::string out = fmt::format(
+        "# vethlab gen bridge {}: {} host{} on the bridge {} in namespace '{}', one veth pair each,\n"
+        "# one subnet ({}); the switch namespace has no address.\n",
+        plan.n, plan.n, plan.n == 1 ? "" : "s", kBridgeName, kSwitchNs,
+        plan.veths.empty() ? plan.options.pool.str() : plan.veths[0].addr_b.prefix().str());
+    out += fmt::format("namespaces:\n  {}:\n    links:\n      {}: {{kind: bridge}}\n", kSwitchNs, kBridgeName);
+    for (size_t i = 1; i < plan.namespaces.size(); ++i) out += fmt::format("  {}: {{lo: up}}\n", plan.namespaces[i].name);
+    out += "veths:\n";
+    for (const auto& v : plan.veths)
+        out += fmt::format("  - a: {{end: {}:{}, master: {}}}\n    b: {}:{} {}\n", v.ns_a, v.if_a, kBridgeName, v.ns_b,
+                           v.if_b, v.addr_b.str());
+    return out;
+}
+
+}  // namespace
+
 std::string plan_yaml(const Plan& plan) {
+    if (plan.shape == Shape::bridge) return bridge_yaml(plan);
     static const char* const kHow[] = {
         "Each namespace reaches the subnets of nsJ's block (the pairs (j, k > j)) through nsJ,\n"
         "# which forwards",

@@ -21,7 +21,7 @@ struct GenOptions {
 
 struct PlannedVeth {
     std::string ns_a, if_a;
-    IfAddr addr_a;
+    IfAddr addr_a;  // bridge: none (end a is a port of br0 in the switch namespace)
     std::string ns_b, if_b;
     IfAddr addr_b;
 };
@@ -41,7 +41,7 @@ struct Plan {
     Shape shape = Shape::mesh;
     uint64_t n = 0;
     GenOptions options;
-    std::vector<PlannedNamespace> namespaces;  // ns0 .. ns{n-1}
+    std::vector<PlannedNamespace> namespaces;  // ns0 .. ns{n-1} (bridge: and first the switch)
     std::vector<PlannedVeth> veths;            // veth k has the k-th subnet
 };
 
@@ -52,11 +52,17 @@ struct Plan {
 //   line: pairs (k, k+1); routes to the subnets on either side through the neighbour.
 //   ring: the line plus (n-1, 0) for n >= 3; each subnet is routed the shorter way round.
 //   star: ns0 is the hub, pairs (0, k); leaves route the other leaves' subnets via the hub.
-// n >= 1. `bridge` needs the bridge model and is refused.
+//   bridge: a namespace "switch" holding the bridge br0, and in nsI the end "eth0" of a
+//         pair whose other end, "to-nsI", is a port of br0; the hosts share one subnet,
+//         the smallest at the start of the pool that holds n hosts (no routes needed).
+// n >= 1.
 Result<Plan> generate(Shape shape, uint64_t n, const GenOptions& options);
 
 // The plan as a YAML topology (docs/topology-format.md), with a comment saying what it is.
 std::string plan_yaml(const Plan& plan);
+
+inline constexpr const char* kSwitchNs = "switch";
+inline constexpr const char* kBridgeName = "br0";
 
 // The plan's graph, built straight from its namespaces and pairs.
 TopologyGraph plan_graph(const Plan& plan);

@@ -32,13 +32,14 @@ struct VethEnd {
     bool operator==(const VethEnd&) const = default;
 };
 
-// `ip link set`: applied in the kernel's order (do_setlink): netns, name, MAC, MTU, state.
+// `ip link set`: applied in the kernel's order (do_setlink): netns, name, MAC, MTU, state, master.
 struct LinkChange {
     std::optional<std::string> netns;
     std::optional<std::string> new_name;
     std::optional<Mac> mac;
     std::optional<uint32_t> mtu;
     std::optional<bool> up;
+    std::optional<std::string> master;  // IFLA_MASTER: a bridge in the same namespace; "" releases
     bool operator==(const LinkChange&) const = default;
 };
 
@@ -61,6 +62,7 @@ public:
     // Both ends of a veth pair, each created directly in its namespace, up where asked.
     virtual Status create_veth(const VethEnd& a, const VethEnd& b) = 0;
     virtual Status create_dummy(const std::string& ns, const std::string& name, const LinkOpts& opts) = 0;
+    virtual Status create_bridge(const std::string& ns, const std::string& name, const LinkOpts& opts) = 0;
     // A persistent tap with no process attached (`ip tuntap add dev NAME mode tap`).
     virtual Status create_tap(const std::string& ns, const std::string& name, const LinkOpts& opts) = 0;
     virtual Status delete_link(const std::string& ns, const std::string& name) = 0;

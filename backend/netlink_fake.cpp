@@ -58,6 +58,10 @@ Status FakeNetlink::create_dummy(const std::string& ns, const std::string& name,
     return record(fmt::format("dummy {}/{}{}", ns, name, opts_text(opts)));
 }
 
+Status FakeNetlink::create_bridge(const std::string& ns, const std::string& name, const LinkOpts& opts) {
+    return record(fmt::format("bridge {}/{}{}", ns, name, opts_text(opts)));
+}
+
 Status FakeNetlink::create_tap(const std::string& ns, const std::string& name, const LinkOpts& opts) {
     return record(fmt::format("tap {}/{}{}", ns, name, opts_text(opts)));
 }
@@ -73,6 +77,7 @@ Status FakeNetlink::set_link(const std::string& ns, const std::string& name, con
     if (c.mac) out += " address " + c.mac->str();
     if (c.mtu) out += fmt::format(" mtu {}", *c.mtu);
     if (c.up) out += *c.up ? " up" : " down";
+    if (c.master) out += c.master->empty() ? " nomaster" : " master " + *c.master;
     return record(out);
 }
 

@@ -129,6 +129,13 @@ Status LibnlNetlink::create_dummy(const std::string& ns, const std::string& name
     return send(**s, msg::dummy(name, opts));
 }
 
+Status LibnlNetlink::create_bridge(const std::string& ns, const std::string& name, const LinkOpts& opts) {
+    auto s = space(ns);
+    if (!s) return s.error();
+    names_changed(ns);
+    return send(**s, msg::bridge(name, opts));
+}
+
 Status LibnlNetlink::create_tap(const std::string& ns, const std::string& name, const LinkOpts& opts) {
     auto s = space(ns);
     if (!s) return s.error();
@@ -160,6 +167,13 @@ Status LibnlNetlink::set_link(const std::string& ns, const std::string& name, co
         if (!to) return fmt::format("Error: argument \"{}\" is wrong: Invalid \"netns\" value", *change.netns);
         netns_fd = (*to)->fd.get();
     }
+    // iproute2 resolves `master BR` in the caller's namespace before it sends anything.
+    int master_index = 0;
+    if (change.master && !change.master->empty()) {
+        auto m = ifindex(**s, *change.master);
+        if (!m) return fmt::format("Error: argument \"{}\" is wrong: Device does not exist", *change.master);
+        master_index = *m;
+    }
     // A rename needs the index (IFLA_IFNAME is then the new name); anything else can
     // name the link and spare the lookup.
     int index = 0;
@@ -172,7 +186,7 @@ Status LibnlNetlink::set_link(const std::string& ns, const std::string& name, co
         names_changed(ns);
         if (change.netns) names_changed(*change.netns);
     }
-    NlReply r = transact((*s)->sock.get(), msg::set_link(index, name, change, netns_fd).get());
+    NlReply r = transact((*s)->sock.get(), msg::set_link(index, name, change, netns_fd, master_index).get());
     if (r.ok()) return std::nullopt;
     if (index == 0 && r.error == -ENODEV) return no_device(name);
     return ip_error_text(r);

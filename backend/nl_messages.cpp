@@ -97,7 +97,10 @@ NlMsg veth(const VethEnd& a, const VethEnd& b, int peer_ns_fd) {
     return NlMsg(raw);
 }
 
-NlMsg dummy(const std::string& name, const LinkOpts& opts) {
+namespace {
+
+// `ip link add NAME [mtu M] [address MAC] [up] type KIND`, for a kind without options.
+NlMsg plain_link(const char* kind, const std::string& name, const LinkOpts& opts) {
     NlMsg m = make(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
     ifinfomsg ifi{};
     ifi.ifi_family = AF_UNSPEC;
@@ -108,12 +111,17 @@ NlMsg dummy(const std::string& name, const LinkOpts& opts) {
     if (opts.mac) put(m.get(), IFLA_ADDRESS, opts.mac->bytes().data(), 6);
     nlattr* info = nla_nest_start(m.get(), IFLA_LINKINFO);
     if (!info) throw std::bad_alloc();
-    put_string(m.get(), IFLA_INFO_KIND, "dummy");
+    put_string(m.get(), IFLA_INFO_KIND, kind);
     nla_nest_end(m.get(), info);
     return m;
 }
 
-NlMsg set_link(int ifindex, const std::string& name, const LinkChange& c, int netns_fd) {
+}  // namespace
+
+NlMsg dummy(const std::string& name, const LinkOpts& opts) { return plain_link("dummy", name, opts); }
+NlMsg bridge(const std::string& name, const LinkOpts& opts) { return plain_link("bridge", name, opts); }
+
+NlMsg set_link(int ifindex, const std::string& name, const LinkChange& c, int netns_fd, int master_index) {
     NlMsg m = make(RTM_NEWLINK, 0);
     ifinfomsg ifi{};
     ifi.ifi_family = AF_UNSPEC;
@@ -128,6 +136,7 @@ NlMsg set_link(int ifindex, const std::string& name, const LinkChange& c, int ne
     if (c.netns) put_u32(m.get(), IFLA_NET_NS_FD, uint32_t(netns_fd));
     if (c.mac) put(m.get(), IFLA_ADDRESS, c.mac->bytes().data(), 6);
     if (c.mtu) put_u32(m.get(), IFLA_MTU, *c.mtu);
+    if (c.master) put_u32(m.get(), IFLA_MASTER, uint32_t(master_index));
     return m;
 }
 

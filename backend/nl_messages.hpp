@@ -13,8 +13,10 @@ namespace vethlab::backend::msg {
 // the two ends know each other, so its IFF_UP fails with ENOTCONN (veth_open).
 NlMsg veth(const VethEnd& a, const VethEnd& b, int peer_ns_fd);
 NlMsg dummy(const std::string& name, const LinkOpts& opts);
-// RTM_NEWLINK on an existing link: by index if ifindex > 0, else by name.
-NlMsg set_link(int ifindex, const std::string& name, const LinkChange& change, int netns_fd);
+NlMsg bridge(const std::string& name, const LinkOpts& opts);
+// RTM_NEWLINK on an existing link: by index if ifindex > 0, else by name. master_index:
+// IFLA_MASTER when change.master is set (0 releases the link from its bridge).
+NlMsg set_link(int ifindex, const std::string& name, const LinkChange& change, int netns_fd, int master_index = 0);
 NlMsg del_link(int ifindex);
 NlMsg address(bool add, int ifindex, const IfAddr& addr, std::optional<Ipv4> broadcast = std::nullopt);
 NlMsg route(RouteOp op, const RouteSpec& spec, int oif);

@@ -23,8 +23,9 @@ Status run(Netlink& nl, const Operation& op) {
             [&](const DelNetns& o) { return nl.del_netns(o.ns, true); },
             [&](const CreateVeth& o) { return nl.create_veth(o.a, o.b); },
             [&](const CreateLink& o) {
-                return o.kind == LinkKind::tap ? nl.create_tap(o.ns, o.name, o.opts)
-                                               : nl.create_dummy(o.ns, o.name, o.opts);
+                if (o.kind == LinkKind::tap) return nl.create_tap(o.ns, o.name, o.opts);
+                if (o.kind == LinkKind::bridge) return nl.create_bridge(o.ns, o.name, o.opts);
+                return nl.create_dummy(o.ns, o.name, o.opts);
             },
             [&](const DeleteLink& o) { return nl.delete_link(o.ns, o.name); },
             [&](const SetLink& o) { return nl.set_link(o.ns, o.name, o.change); },
@@ -71,7 +72,7 @@ std::vector<EditOp> model_edits(const Operation& op) {
             [](const DeleteLink& o) -> std::vector<EditOp> { return {LinkDel{o.ns, o.name}}; },
             [](const SetLink& o) -> std::vector<EditOp> {
                 const auto& c = o.change;
-                return {LinkSet{o.ns, o.name, c.netns, c.new_name, c.mac, c.mtu, c.up}};
+                return {LinkSet{o.ns, o.name, c.netns, c.new_name, c.mac, c.mtu, c.up, c.master}};
             },
             [](const ChangeAddress& o) -> std::vector<EditOp> {
                 if (o.add) return {AddrAdd{o.ns, o.dev, o.addr, o.broadcast}};
@@ -119,7 +120,7 @@ std::optional<Operation> operation_for(const EditOp& edit) {
             },
             [](const LinkDel& e) -> std::optional<Operation> { return DeleteLink{e.ns, e.name}; },
             [](const LinkSet& e) -> std::optional<Operation> {
-                return SetLink{e.ns, e.name, LinkChange{e.netns, e.new_name, e.mac, e.mtu, e.up}};
+                return SetLink{e.ns, e.name, LinkChange{e.netns, e.new_name, e.mac, e.mtu, e.up, e.master}};
             },
             [](const AddrAdd& e) -> std::optional<Operation> { return ChangeAddress{true, e.ns, e.dev, e.addr, e.broadcast}; },
             [](const AddrDel& e) -> std::optional<Operation> { return ChangeAddress{false, e.ns, e.dev, e.addr}; },

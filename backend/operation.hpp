@@ -23,7 +23,7 @@ struct CreateVeth {
     VethEnd b;
     bool operator==(const CreateVeth&) const = default;
 };
-struct CreateLink {  // tap or dummy
+struct CreateLink {  // tap, dummy or bridge
     std::string ns;
     std::string name;
     LinkKind kind = LinkKind::tap;

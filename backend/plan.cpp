@@ -42,6 +42,7 @@ std::vector<DevKey> devices_named(const EditOp& op) {
             } else if constexpr (std::is_same_v<T, LinkSet>) {
                 out.emplace_back(e.ns, e.name);
                 if (e.netns || e.new_name) out.emplace_back(e.netns.value_or(e.ns), e.new_name.value_or(e.name));
+                if (e.master && !e.master->empty()) out.emplace_back(e.ns, *e.master);
             } else if constexpr (std::is_same_v<T, AddrAdd> || std::is_same_v<T, AddrDel>) {
                 out.emplace_back(e.ns, e.dev);
             } else if constexpr (std::is_same_v<T, RouteEdit>) {
@@ -160,6 +161,9 @@ private:
         const std::string home = e.netns.value_or(e.ns);
         const std::string peer_home = e.kind == LinkKind::veth ? e.peer_netns.value_or(e.ns) : "-";
         if (!home.empty() && !peer_home.empty()) return emit(*operation_for(e), {i});
+        if (e.kind == LinkKind::bridge)  // NETIF_F_NETNS_LOCAL: it could never leave the host
+            return refuse(i, "creates a bridge in the host's own namespace; vethlab changes only namespaces it "
+                             "creates (create it in one of them with `ip -n NS link add NAME type bridge`)");
         // Created in the host: wait for the moves, keep what survives a move (MTU, MAC).
         HostLink link;
         link.kind = e.kind;

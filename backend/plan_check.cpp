@@ -11,6 +11,7 @@ namespace {
 std::string link_text(const NetState& st, const Namespace& ns, const Link& l) {
     std::string out = fmt::format("  link {} {} {} mtu {}", l.name, to_string(l.kind), l.admin_up ? "up" : "down", l.mtu);
     if (auto p = st.peer(ns, l)) out += fmt::format(" peer {}/{}", p->first->name, p->second->name);
+    if (l.master) out += " master " + ns.ifname(l.master);
     for (const auto& a : l.addrs)
         out += fmt::format(" inet {} scope {}{}", a.addr.str(), to_string(a.scope), a.secondary ? " secondary" : "");
     for (const auto& [k, v] : l.conf) out += fmt::format(" {}={}", k, v);

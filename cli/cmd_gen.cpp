@@ -1,5 +1,5 @@
-// vethlab gen mesh|ring|line|star N: a topology with an addressing plan and the routes
-// with which every namespace reaches every address.
+// vethlab gen mesh|ring|line|star|bridge N: a topology with an addressing plan and the
+// routes with which every namespace reaches every address.
 #include <fstream>
 #include <iostream>
 
@@ -72,10 +72,11 @@ void add_gen(CLI::App& app, Context& ctx) {
     auto o = std::make_shared<GenCliOptions>();
     auto* cmd = app.add_subcommand(
         "gen", "Write a topology of N namespaces: a full mesh, a ring, a line or a star (hub ns0), one /30 per veth "
-               "pair, with the routes and forwarding that let every namespace reach every address");
-    cmd->add_option("shape", o->shape, "mesh, ring, line or star")
+               "pair, with the routes and forwarding that let every namespace reach every address; or N hosts on "
+               "a bridge");
+    cmd->add_option("shape", o->shape, "mesh, ring, line, star or bridge")
         ->required()
-        ->check(CLI::IsMember({"mesh", "ring", "line", "star"}));
+        ->check(CLI::IsMember({"mesh", "ring", "line", "star", "bridge"}));
     cmd->add_option("n", o->n, "namespaces")->required()->check(CLI::Range(uint64_t(1), uint64_t(100000)));
     cmd->add_option("--prefix", o->prefix, "the pool the pairs' subnets are taken from, in order")
         ->capture_default_str();
@@ -85,7 +86,8 @@ void add_gen(CLI::App& app, Context& ctx) {
         ->check(CLI::IsMember({"yaml", "ip"}))
         ->capture_default_str();
     cmd->add_option("-o,--output", o->out, "write to FILE instead of stdout");
-    cmd->footer("A bridge (n veth pairs to one bridge) needs the bridge model, which is not there yet.");
+    cmd->footer("bridge: a namespace 'switch' holds the bridge br0; host nsI's eth0 is paired with its port to-nsI; "
+                "the hosts share the first subnet of --prefix large enough for N (--31 and --no-routes do not apply).");
     cmd->callback([o, &ctx] { run(*o, ctx); });
 }
 

@@ -12,6 +12,7 @@ nlohmann::json link_json(const NetState& st, const Namespace& ns, const Link& l)
                      {"mac", l.mac.str()},   {"addresses", nlohmann::json::array()}};
     for (const auto& a : l.addrs) j["addresses"].push_back(a.addr.str());
     if (auto p = st.peer(ns, l)) j["peer"] = {{"namespace", p->first->name}, {"name", p->second->name}};
+    if (l.master) j["master"] = ns.ifname(l.master);
     if (!l.conf.empty()) j["sysctl"] = l.conf;
     return j;
 }

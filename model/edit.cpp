@@ -25,6 +25,7 @@ std::string_view to_string(LinkKind k) {
         case LinkKind::veth: return "veth";
         case LinkKind::tap: return "tap";
         case LinkKind::dummy: return "dummy";
+        case LinkKind::bridge: return "bridge";
     }
     return "veth";
 }

@@ -15,7 +15,7 @@
 
 namespace vethlab {
 
-enum class LinkKind : uint8_t { loopback, veth, tap, dummy };
+enum class LinkKind : uint8_t { loopback, veth, tap, dummy, bridge };
 std::string_view to_string(LinkKind k);
 
 // `ns` in every edit is the namespace the command runs in ("" = the initial one).
@@ -29,7 +29,7 @@ struct NetnsDel {
     bool operator==(const NetnsDel&) const = default;
 };
 
-// ip link add NAME [netns NS] [mtu M] [address MAC] type veth|dummy [peer name P [netns PNS] ...]
+// ip link add NAME [netns NS] [mtu M] [address MAC] type veth|dummy|bridge [peer name P [netns PNS] ...]
 // ip tuntap add dev NAME mode tap
 struct LinkAdd {
     std::string ns;
@@ -53,8 +53,8 @@ struct LinkDel {
     bool operator==(const LinkDel&) const = default;
 };
 
-// ip link set [dev] NAME [netns NS] [name NEW] [address MAC] [mtu M] [up|down]
-// Applied in the kernel's order (do_setlink): netns, name, address, mtu, up/down.
+// ip link set [dev] NAME [netns NS] [name NEW] [address MAC] [mtu M] [up|down] [master BR|nomaster]
+// Applied in the kernel's order (do_setlink): netns, name, address, mtu, up/down, master.
 struct LinkSet {
     std::string ns;
     std::string name;
@@ -63,6 +63,7 @@ struct LinkSet {
     std::optional<Mac> mac;
     std::optional<uint32_t> mtu;
     std::optional<bool> up;
+    std::optional<std::string> master;  // `master BR`; "" is `nomaster`
     bool operator==(const LinkSet&) const = default;
 };
 

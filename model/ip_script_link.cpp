@@ -8,7 +8,7 @@
 namespace vethlab::ipscript {
 namespace {
 
-enum class Key { up, down, name, address, mtu, netns, type, dev, help, with_value, flag, rest };
+enum class Key { up, down, name, address, mtu, netns, type, dev, master, nomaster, help, with_value, flag, rest };
 
 // iplink_parse() in its order: "t" is txqueuelen, "ty" type, "l" link, "a" address,
 // "d" dynamic, "n" nomaster; any other word is the device.
@@ -21,7 +21,7 @@ constexpr Choice<Key> kLinkKeys[] = {
     {"xdp", Key::rest, true},        {"netns", Key::netns, true},        {"multicast", Key::with_value, true},
     {"allmulticast", Key::with_value, true}, {"promisc", Key::with_value, true}, {"trailers", Key::with_value, true},
     {"arp", Key::with_value, true},  {"carrier", Key::with_value, true}, {"vf", Key::rest, true},
-    {"master", Key::with_value},     {"vrf", Key::with_value, true},     {"nomaster", Key::flag},
+    {"master", Key::master},         {"vrf", Key::with_value, true},     {"nomaster", Key::nomaster},
     {"dynamic", Key::with_value},    {"type", Key::type},                {"alias", Key::with_value},
     {"group", Key::with_value, true}, {"mode", Key::with_value, true},   {"state", Key::with_value, true},
     {"numtxqueues", Key::with_value}, {"numrxqueues", Key::with_value},  {"addrgenmode", Key::with_value},
@@ -40,7 +40,19 @@ struct LinkArgs {
     std::optional<Mac> mac;
     std::optional<bool> up;
     const Word* type = nullptr;  // the KIND of `type KIND`: later words belong to it
+    const Word* master = nullptr;  // `master BR` or `nomaster`
+    std::string master_name;       // "" for nomaster
 };
+
+// `master BR` (value: BR, or null when missing) or `nomaster` (release).
+void set_master(Cursor& c, const Word& key, const Word* value, bool release, LinkArgs& a) {
+    if (!release && !value) return;
+    if (a.master) return c.error(key, "'master' or 'nomaster' given twice");
+    if (value)
+        if (auto why = check_ifname(value->text)) return c.error(*value, *why);
+    a.master = &key;
+    a.master_name = value ? value->text : "";
+}
 
 void set_name(Cursor& c, const Word* w, const Word*& slot, std::string_view key) {
     if (!w) return;
@@ -74,6 +86,8 @@ bool link_word(Cursor& c, const Word& w, LinkArgs& a, std::string_view command) 
         case Key::netns: set_netns(c, c.value(w), a); return true;
         case Key::type: a.type = c.value(w); return false;
         case Key::dev: set_name(c, k ? c.value(w) : &w, a.dev, "dev"); return true;
+        case Key::master: set_master(c, w, c.value(w), false, a); return true;
+        case Key::nomaster: set_master(c, w, nullptr, true, a); return true;
         case Key::with_value: case Key::flag:
             c.error(w, fmt::format("'{}' is not supported in '{}'", show(w.text), command));
             if (k->value == Key::with_value && !c.done()) c.take();
@@ -122,17 +136,19 @@ void link_add(Cursor& c, const Ctx& ctx, const Word& verb) {
     link_words(c, a, "ip link add");
     const Word* name = created_name(c, a);
     if (!name && c.error_count() == errors) return c.error(verb, "'ip link add' needs a device name");
-    if (!a.type && c.error_count() == errors) return c.error(verb, "'ip link add' needs a type (veth or dummy)");
+    if (!a.type && c.error_count() == errors) return c.error(verb, "'ip link add' needs a type (veth, bridge or dummy)");
     if (!name || !a.type) return;
     LinkAdd add{ctx.ns, name->text, LinkKind::veth, std::nullopt, a.mtu, a.mac, a.up, "", std::nullopt, {}, {}};
     if (a.netns) add.netns = a.netns->text;
+    if (a.master) c.error(*a.master, fmt::format("'{}' is not supported in 'ip link add'; use 'ip link set NAME {}'",
+                                                  show(a.master->text), a.master_name.empty() ? "nomaster" : "master BR"));
     if (a.type->text == "veth") {
         veth_peer(c, *a.type, add);
-    } else if (a.type->text == "dummy") {
-        add.kind = LinkKind::dummy;
+    } else if (a.type->text == "dummy" || a.type->text == "bridge") {
+        add.kind = a.type->text == "dummy" ? LinkKind::dummy : LinkKind::bridge;
         if (!c.done()) c.unexpected(c.take());
     } else {
-        c.error(*a.type, fmt::format("link type '{}' is not supported (veth or dummy)", show(a.type->text)));
+        c.error(*a.type, fmt::format("link type '{}' is not supported (veth, bridge or dummy)", show(a.type->text)));
     }
     if (c.error_count() == errors) ctx.out->push_back(add);
 }
@@ -148,6 +164,7 @@ void link_set(Cursor& c, const Ctx& ctx, const Word& verb) {
     LinkSet set{ctx.ns, dev->text, std::nullopt, std::nullopt, a.mac, a.mtu, a.up};
     if (a.netns) set.netns = a.netns->text;
     if (a.name && a.dev) set.new_name = a.name->text;  // `name X` alone names the device, renames nothing
+    if (a.master) set.master = a.master_name;
     ctx.out->push_back(set);
 }
 

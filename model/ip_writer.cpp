@@ -49,6 +49,7 @@ std::string format(const LinkAdd& a) {
     std::string out = ip(a.ns) + " link add " + device("name", a.name);
     out += link_fields(a.netns, a.mtu, a.mac) + up_word(a.up);
     if (a.kind == LinkKind::dummy) return out + " type dummy";
+    if (a.kind == LinkKind::bridge) return out + " type bridge";
     return out + " type veth peer name " + q(a.peer) + link_fields(a.peer_netns, a.peer_mtu, a.peer_mac);
 }
 
@@ -56,7 +57,9 @@ std::string format(const LinkSet& s) {
     std::string out = ip(s.ns) + " link set " + device("dev", s.name);
     if (s.netns) out += " netns " + q(*s.netns);
     if (s.new_name) out += " name " + q(*s.new_name);
-    return out + link_fields(std::nullopt, s.mtu, s.mac) + up_word(s.up);
+    out += link_fields(std::nullopt, s.mtu, s.mac) + up_word(s.up);
+    if (s.master) out += s.master->empty() ? " nomaster" : " master " + q(*s.master);
+    return out;
 }
 
 std::string format(const RouteEdit& r) {

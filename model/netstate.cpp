@@ -59,6 +59,14 @@ std::string Namespace::ifname(int ifindex) const {
     return l ? l->name : std::string();
 }
 
+std::vector<const Link*> Namespace::ports(const Link& bridge) const {
+    std::vector<const Link*> out;
+    if (bridge.kind != LinkKind::bridge) return out;
+    for (const auto& l : links)
+        if (l.master == bridge.ifindex) out.push_back(&l);
+    return out;
+}
+
 bool Namespace::has_local_address(Ipv4 a) const { return local_addresses_.find(a.value()) != nullptr; }
 
 bool Namespace::operator==(const Namespace& o) const {
@@ -179,6 +187,10 @@ bool NetState::carrier(const Namespace& n, const Link& link) const {
             auto p = peer(n, link);
             return p && p->second->admin_up;
         }
+        case LinkKind::bridge:  // br_port_carrier_check: a port in forwarding state (no STP)
+            for (const auto& l : n.links)
+                if (l.master == link.ifindex && l.admin_up && carrier(n, l)) return true;
+            return false;
     }
     return false;
 }

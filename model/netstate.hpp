@@ -35,6 +35,8 @@ struct Link {
     Mac mac;
     std::string peer_ns;   // veth: namespace of the other end
     int peer_ifindex = 0;  // veth: ifindex of the other end there
+    int master = 0;        // a bridge port: the bridge's ifindex (same namespace); 0 when none
+    bool mtu_set = false;  // bridge: MTU set by `ip link set` (BROPT_MTU_SET_BY_USER), else min of the ports
     std::vector<Address> addrs;               // in the kernel's list order
     std::map<std::string, std::string> conf;  // per-device net.ipv4.conf.IF.* (key: "rp_filter")
 
@@ -55,6 +57,7 @@ struct Namespace {
     const Link* link(int ifindex) const;
     std::string ifname(int ifindex) const;  // "" if none
     bool has_local_address(Ipv4 a) const;   // any address of any device
+    std::vector<const Link*> ports(const Link& bridge) const;  // its ports, by ifindex
     std::vector<const Route*> sorted_routes(uint32_t table) const;  // trie order
 
     // The configuration: name, links, routes in order, sysctls, next ifindex (not the indexes).
@@ -98,7 +101,8 @@ public:
     const std::map<std::string, Namespace>& namespaces() const { return ns_; }
     const Namespace* ns(std::string_view name) const;
 
-    // veth: both ends admin up; tap without reader: never; lo and dummy: admin up.
+    // veth: both ends admin up; tap without reader: never; lo and dummy: admin up;
+    // bridge: admin up and one of its ports up with carrier.
     bool carrier(const Namespace& ns, const Link& link) const;
     std::string sysctl_value(const Namespace& ns, std::string_view key) const;
     // The peer end of a veth, if any.
@@ -135,6 +139,9 @@ private:
     void drop_secondaries(Namespace& ns, Link& link, const Address& gone);
     Link& insert_link(Namespace& ns, Link link);  // picks ifindex (keeps it when free)
     Link& move_link(Namespace& from, int ifindex, Namespace& to, const std::string& new_name);
+    std::optional<std::string> set_master(Namespace& ns, Link& link, int master);  // 0: nomaster
+    void release_port(Namespace& ns, Link& port);
+    void bridge_mtu_adjust(Namespace& ns, int bridge);  // br_mtu_auto_adjust
 
     void index_ns(Namespace& n);
     void unindex_ns(const Namespace& n);

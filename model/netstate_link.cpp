@@ -92,6 +92,10 @@ void NetState::remove_link(Namespace& n, int ifindex) {
     while (!link->addrs.empty()) remove_addr(n, *link, link->addrs.size() - 1);
     n.routes.erase_oif_if(ifindex, [](const Route&) { return true; });
     const Link gone = n.take_link(ifindex);
+    if (gone.master) bridge_mtu_adjust(n, gone.master);  // br_del_if
+    if (gone.kind == LinkKind::bridge)                    // br_dev_delete: every port is released
+        for (auto& l : n.links)
+            if (l.master == ifindex) l.master = 0;
     if (gone.kind == LinkKind::veth) {
         if (Namespace* pn = find_ns(gone.peer_ns)) {
             if (Link* p = pn->link(gone.peer_ifindex); p && p->kind == LinkKind::veth) {
@@ -105,12 +109,21 @@ void NetState::remove_link(Namespace& n, int ifindex) {
 std::optional<std::string> NetState::apply_op(const LinkSet& e) {
     Namespace* n = find_ns(e.ns);
     if (!n) return errors::no_netns(e.ns);
+    // iproute2 resolves `master BR` (in the caller's namespace) while it reads the words.
+    int master = 0;
+    if (e.master && !e.master->empty()) {
+        const Link* m = n->link(*e.master);
+        if (!m) return fmt::format("Error: argument \"{}\" is wrong: Device does not exist", *e.master);
+        master = m->ifindex;
+    }
     Link* link = n->link(e.name);
     if (!link) return errors::no_device(e.name);
     const bool moving = e.netns && *e.netns != e.ns;
     Namespace* dest = e.netns ? find_ns(*e.netns) : n;
     if (!dest) return errors::bad_netns_arg(*e.netns);
-    if (moving && link->kind == LinkKind::loopback) return errors::extack("The interface netns is immutable");
+    // lo and bridges are NETIF_F_NETNS_LOCAL.
+    if (moving && (link->kind == LinkKind::loopback || link->kind == LinkKind::bridge))
+        return errors::extack("The interface netns is immutable");
     const std::string final_name = e.new_name.value_or(link->name);
     if (auto why = check_ifname(final_name)) return *why;
     if (const Link* other = dest->link(final_name); other && other != link) return errors::rtnl(errors::kExists);
@@ -124,10 +137,49 @@ std::optional<std::string> NetState::apply_op(const LinkSet& e) {
         n->rename_link(*link, final_name);
     }
     if (e.mac) link->mac = *e.mac;
-    if (e.mtu) link->mtu = *e.mtu;
+    if (e.mtu) {
+        link->mtu = *e.mtu;
+        if (link->kind == LinkKind::bridge) link->mtu_set = true;  // br_change_mtu
+        if (link->master) bridge_mtu_adjust(*n, link->master);     // NETDEV_CHANGEMTU
+    }
     if (e.up && *e.up && !link->admin_up) link_went_up(*n, *link);
     if (e.up && !*e.up && link->admin_up) link_went_down(*n, *link);
+    // do_set_master, last: what came before stays even when it refuses.
+    if (e.master) return set_master(*n, *link, master);
     return std::nullopt;
+}
+
+// do_set_master: a port of another bridge is released first -- also when the new
+// master then refuses it; a master without ndo_add_slave refuses; br_add_if's checks.
+std::optional<std::string> NetState::set_master(Namespace& n, Link& link, int master) {
+    if (link.master == master) return std::nullopt;
+    if (link.master) release_port(n, link);
+    if (master == 0) return std::nullopt;
+    const Link* br = n.link(master);
+    if (!br) return errors::rtnl(errors::kInval);
+    if (br->kind != LinkKind::bridge) return errors::rtnl(errors::kNotSupp);
+    if (link.kind == LinkKind::loopback) return errors::rtnl(errors::kInval);
+    if (link.kind == LinkKind::bridge) return errors::extack("Can not enslave a bridge to a bridge");
+    link.master = master;
+    bridge_mtu_adjust(n, master);
+    return std::nullopt;
+}
+
+void NetState::release_port(Namespace& n, Link& port) {
+    const int bridge = port.master;
+    port.master = 0;
+    bridge_mtu_adjust(n, bridge);
+}
+
+// br_mtu_auto_adjust: the smallest MTU of the ports, 1500 without ports, unless the
+// bridge's own MTU was set with `ip link set`.
+void NetState::bridge_mtu_adjust(Namespace& n, int bridge) {
+    Link* br = n.link(bridge);
+    if (!br || br->kind != LinkKind::bridge || br->mtu_set) return;
+    uint32_t mtu = 0;
+    for (const auto& l : n.links)
+        if (l.master == bridge && (mtu == 0 || l.mtu < mtu)) mtu = l.mtu;
+    br->mtu = mtu ? mtu : 1500;
 }
 
 Link& NetState::move_link(Namespace& from, int ifindex, Namespace& to, const std::string& new_name) {
@@ -135,6 +187,7 @@ Link& NetState::move_link(Namespace& from, int ifindex, Namespace& to, const std
     // addresses go) and registered again in the target, keeping its ifindex if free.
     // It arrives under its new name: the old one may be taken there.
     Link* link = from.link(ifindex);
+    if (link->master) release_port(from, *link);  // NETDEV_UNREGISTER: br_del_if
     link_went_down(from, *link);
     while (!link->addrs.empty()) remove_addr(from, *link, link->addrs.size() - 1);
     from.routes.erase_oif_if(ifindex, [](const Route&) { return true; });

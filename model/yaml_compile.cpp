@@ -60,6 +60,18 @@ void check_routes(YamlSource& src, const NsDecl& ns) {
     }
 }
 
+// `master: br0` names a bridge declared under the same namespace's links.
+void check_master(YamlSource& src, const TopologyDecl& decl, const LinkDecl& link) {
+    if (link.master.empty()) return;
+    for (const auto& ns : decl.namespaces) {
+        if (ns.name != link.ns) continue;
+        for (const auto& l : ns.links)
+            if (l.name == link.master && l.kind == LinkKind::bridge) return;
+    }
+    src.error(link.master_loc, fmt::format("master '{}' of '{}' is not a bridge under 'links' of namespace '{}'",
+                                           link.master, link.name, link.ns));
+}
+
 void check_veth_end(YamlSource& src, std::map<std::string, IfNames>& names, const LinkDecl& end) {
     auto ns = names.find(end.ns);
     if (ns == names.end()) {
@@ -130,6 +142,7 @@ void check_decl(YamlSource& src, const TopologyDecl& decl) {
         check_veth_end(src, names, veth.a);
         check_veth_end(src, names, veth.b);
     }
+    for_each_link(decl, [&](const LinkDecl& link) { check_master(src, decl, link); });
 }
 
 void compile_decl(const TopologyDecl& decl, const EditSink& sink, Diagnostics& errors) {
@@ -141,6 +154,14 @@ void compile_decl(const TopologyDecl& decl, const EditSink& sink, Diagnostics& e
     for (const auto& ns : decl.namespaces)
         for (const auto& link : ns.links) push(link_add(link), link.loc);
     for (const auto& veth : decl.veths) push(veth_add(veth), veth.loc);
+    for_each_link(decl, [&](const LinkDecl& link) {
+        if (link.master.empty()) return;
+        LinkSet set;
+        set.ns = link.ns;
+        set.name = link.name;
+        set.master = link.master;
+        push(set, link.master_loc);
+    });
     for_each_link(decl, [&](const LinkDecl& link) {
         for (const auto& a : link.addrs) push(AddrAdd{link.ns, link.name, a.addr, a.broadcast}, a.loc);
     });

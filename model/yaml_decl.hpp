@@ -23,7 +23,7 @@ struct AddrDecl {
     SourceLoc loc;
 };
 
-// A tap or dummy under `links:`, one end of a veth, or a namespace's lo.
+// A tap, dummy or bridge under `links:`, one end of a veth, or a namespace's lo.
 struct LinkDecl {
     std::string ns;
     std::string name;
@@ -34,6 +34,8 @@ struct LinkDecl {
     bool up = true;
     SourceLoc up_loc;  // the `up:` value when given, else loc
     std::vector<AddrDecl> addrs;
+    std::string master;  // `master: br0`: a bridge in the same namespace
+    SourceLoc master_loc;
 };
 
 struct VethDecl {

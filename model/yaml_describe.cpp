@@ -48,11 +48,12 @@ std::optional<std::string> lo_value(const Link& lo) {
 }
 
 // kind, mtu, mac, addresses, up: what a link or a veth end says beyond the defaults.
-Fields link_fields(const Link& link, bool pinned_mac) {
+Fields link_fields(const Namespace& ns, const Link& link, bool pinned_mac) {
     Fields f;
     if (link.mtu != kDefaultMtu) f.emplace_back("mtu", std::to_string(link.mtu));
     if (pinned_mac) f.emplace_back("mac", link.mac.str());
     if (!link.addrs.empty()) f.emplace_back("addresses", flow_list(addr_strings(link)));
+    if (link.master) f.emplace_back("master", yaml_scalar(ns.ifname(link.master)));
     if (!link.admin_up) f.emplace_back("up", "false");
     return f;
 }
@@ -143,8 +144,8 @@ std::string describe_ns(const Namespace& ns, const PinnedMacs& pinned) {
             if (auto lo = lo_value(link)) out += "    lo: " + *lo + "\n";
     std::string links;
     for (const auto& link : ns.links) {
-        if (link.kind != LinkKind::tap && link.kind != LinkKind::dummy) continue;
-        Fields f = link_fields(link, pinned.count({ns.name, link.name}) > 0);
+        if (link.kind != LinkKind::tap && link.kind != LinkKind::dummy && link.kind != LinkKind::bridge) continue;
+        Fields f = link_fields(ns, link, pinned.count({ns.name, link.name}) > 0);
         f.insert(f.begin(), {"kind", std::string(to_string(link.kind))});
         links += "      " + yaml_scalar(link.name) + ": " + flow_map(f) + "\n";
     }
@@ -161,7 +162,7 @@ std::string describe_ns(const Namespace& ns, const PinnedMacs& pinned) {
 // One end: "ns0:veth0 10.0.0.1/24" when it has only addresses, else a map.
 std::string end_value(const Namespace& ns, const Link& link, const PinnedMacs& pinned, bool& simple) {
     const std::string at = ns.name + ":" + link.name;
-    Fields f = link_fields(link, pinned.count({ns.name, link.name}) > 0);
+    Fields f = link_fields(ns, link, pinned.count({ns.name, link.name}) > 0);
     const bool spaced = ns.name.find_first_of(" \t") != std::string::npos;
     const bool brd = std::any_of(link.addrs.begin(), link.addrs.end(), [](const Address& a) { return !a.broadcast.is_zero(); });
     simple = !spaced && !brd && (f.empty() || (f.size() == 1 && f[0].first == "addresses"));

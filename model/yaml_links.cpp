@@ -44,6 +44,9 @@ bool read_setting(YamlSource& src, const Entry& f, std::string_view what, LinkDe
     } else if (f.key == "up") {
         if (auto up = src.boolean(f.value, field)) link.up = *up;
         link.up_loc = src.loc(f.value);
+    } else if (f.key == "master") {
+        if (auto m = src.scalar(f.value, field)) link.master = *m;
+        link.master_loc = src.loc(f.value);
     } else {
         return false;
     }
@@ -53,16 +56,16 @@ bool read_setting(YamlSource& src, const Entry& f, std::string_view what, LinkDe
 bool read_kind(YamlSource& src, const YAML::Node& n, std::string_view what, LinkDecl& link) {
     auto kind = src.scalar(n, fmt::format("'kind' of {}", what));
     if (!kind) return false;
-    if (*kind == "tap" || *kind == "dummy") {
-        link.kind = *kind == "tap" ? LinkKind::tap : LinkKind::dummy;
+    if (*kind == "tap" || *kind == "dummy" || *kind == "bridge") {
+        link.kind = *kind == "tap" ? LinkKind::tap : *kind == "dummy" ? LinkKind::dummy : LinkKind::bridge;
         return true;
     }
     if (*kind == "veth")
         src.error(src.loc(n), "veths are declared under 'veths', both ends at once");
-    else if (auto near = did_you_mean(*kind, {"tap", "dummy"}))
+    else if (auto near = did_you_mean(*kind, {"tap", "dummy", "bridge"}))
         src.error(src.loc(n), fmt::format("unknown link kind '{}'; did you mean '{}'?", *kind, *near));
     else
-        src.error(src.loc(n), fmt::format("unknown link kind '{}' (kinds: tap, dummy)", *kind));
+        src.error(src.loc(n), fmt::format("unknown link kind '{}' (kinds: tap, dummy, bridge)", *kind));
     return false;
 }
 
@@ -127,7 +130,7 @@ bool read_end(YamlSource& src, const Entry& e, LinkDecl& end) {
                                                 node_type_name(e.value)));
         return false;
     }
-    const auto fields = src.entries(e.value, what, {"end", "addresses", "mtu", "mac", "up"});
+    const auto fields = src.entries(e.value, what, {"end", "addresses", "mtu", "mac", "up", "master"});
     auto name = std::find_if(fields.begin(), fields.end(), [](const Entry& f) { return f.key == "end"; });
     if (name == fields.end()) {
         src.error(src.loc(e.key_node), fmt::format("{} needs 'end: NAMESPACE:INTERFACE'", what));
@@ -213,7 +216,7 @@ std::optional<LinkDecl> read_link(YamlSource& src, const Entry& e, const std::st
     }
     bool kind_given = false;
     bool kind_ok = false;
-    for (const auto& f : src.entries(e.value, what, {"kind", "addresses", "mtu", "mac", "up"})) {
+    for (const auto& f : src.entries(e.value, what, {"kind", "addresses", "mtu", "mac", "up", "master"})) {
         if (f.key == "kind") {
             kind_given = true;
             kind_ok = read_kind(src, f.value, what, link);
@@ -222,7 +225,7 @@ std::optional<LinkDecl> read_link(YamlSource& src, const Entry& e, const std::st
         }
     }
     if (!kind_given)
-        src.error(link.loc, fmt::format("{} needs a kind: tap or dummy (veths go under 'veths')", what));
+        src.error(link.loc, fmt::format("{} needs a kind: tap, dummy or bridge (veths go under 'veths')", what));
     if (!kind_ok) return std::nullopt;
     return link;
 }

@@ -22,6 +22,7 @@ struct LinkView {
     std::string peer;        // "ns:name" of a veth's other end
     std::vector<Address> addrs;
     std::map<std::string, std::string> conf;
+    std::string master;  // the bridge's name
     bool operator==(const LinkView&) const = default;
 };
 
@@ -48,7 +49,7 @@ struct NsView {
 };
 
 LinkView link_view(const NetState& st, const Namespace& ns, const Link& l, const PinnedMacs& pinned) {
-    LinkView v{l.kind, l.admin_up, l.mtu, std::nullopt, "", l.addrs, l.conf};
+    LinkView v{l.kind, l.admin_up, l.mtu, std::nullopt, "", l.addrs, l.conf, ns.ifname(l.master)};
     if (pinned.count({ns.name, l.name})) v.mac = l.mac;
     if (auto p = st.peer(ns, l)) v.peer = p->first->name + ":" + p->second->name;
     return v;

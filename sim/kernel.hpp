@@ -20,6 +20,7 @@ namespace vethlab::sim {
 inline constexpr Time kHopDelay = 10 * kMicrosecond;  // one frame across a veth pair
 inline constexpr Time kLoopDelay = 5 * kMicrosecond;  // one packet through lo
 inline constexpr Time kJiffy = 4 * kMillisecond;       // CONFIG_HZ=250 (Debian): the rate limits' clock
+inline constexpr Time kFdbAgeing = 300 * kSecond;     // a bridge's ageing_time (BR_DEFAULT_AGEING_TIME)
 
 // Where a locally sent packet goes (ip_route_output).
 struct OutputRoute {
@@ -77,6 +78,32 @@ private:
         DevConf conf;
         std::pair<int, int> peer{-1, 0};  // veth: (namespace id, ifindex) of the other end
     };
+    // A bridge (kernel_bridge.cpp): its forwarding database, and what a flood needs to know
+    // about the ports, rebuilt after each configuration change.
+    struct FdbEntry {
+        int port = 0;      // ifindex of the port the MAC was learned on
+        Time updated = 0;  // last seen as a source there; gone kFdbAgeing later
+    };
+    struct BridgePorts {
+        bool built = false;
+        std::vector<int> forwarding;                  // ports in forwarding state (up, carrier)
+        std::unordered_map<uint64_t, int> local;      // MACs of the bridge (0) and its ports: local entries
+        // A flood need not reach a far end that only drops the frame: an ARP request goes to
+        // the leaf ports whose far namespace holds the target address, an unknown unicast
+        // frame to the leaf ports whose far end has the MAC, and both to every transit port.
+        std::unordered_map<uint32_t, std::vector<int>> by_address;
+        std::unordered_map<uint64_t, std::vector<int>> by_mac;
+        std::vector<int> transit;  // far end is itself a bridge port: it may forward
+    };
+    struct Bridge {
+        std::unordered_map<uint64_t, FdbEntry> fdb;  // by MAC
+        BridgePorts ports;
+    };
+    static uint64_t mac_key(const Mac& m) {
+        uint64_t k = 0;
+        for (uint8_t b : m.bytes()) k = k << 8 | b;
+        return k;
+    }
     static constexpr int kDenseIfindex = 1 << 16;
     // A namespace as the data path sees it: interned to a small id, so events and
     // tables carry an int, not a name.
@@ -92,6 +119,7 @@ private:
         std::unordered_map<uint16_t, std::function<void(const Ipv4Packet&)>> icmp_sockets;  // by echo id
         // inet_peer's ICMP token bucket per destination: (tokens, last refill).
         std::unordered_map<uint32_t, std::pair<Time, Time>> icmp_peers;
+        std::unordered_map<int, Bridge> bridges;  // by the bridge's ifindex
     };
     static uint64_t neigh_key(int ifindex, Ipv4 ip) { return uint64_t(uint32_t(ifindex)) << 32 | ip.value(); }
 
@@ -106,6 +134,13 @@ private:
     // Devices
     void xmit(int ns, int ifindex, Frame frame);
     void rx(int ns, int ifindex, const Frame& frame);
+    // Bridges
+    void br_handle_frame(int ns, const Link& port, const Frame& frame);
+    void br_dev_xmit(int ns, const Link& bridge, const Frame& frame);
+    void br_forward(int ns, const Link& bridge, int ingress, const Frame& frame);
+    void br_flood(int ns, int bridge, int ingress, const Frame& frame);
+    BridgePorts& br_ports(int ns, const Link& bridge);
+    void br_after_config_change(Runtime& r);
     // Neighbours and ARP
     void neigh_output(int ns, int ifindex, Ipv4 nexthop, Ipv4Packet pkt);
     void neigh_timer(int ns, uint64_t key, uint64_t generation);

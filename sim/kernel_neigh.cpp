@@ -10,6 +10,10 @@ namespace vethlab::sim {
 void Kernel::xmit(int ns, int ifindex, Frame frame) {
     const Namespace* n = nsp(ns);
     const Link* dev = n ? n->link(ifindex) : nullptr;
+    if (dev && dev->kind == LinkKind::bridge) {
+        if (dev->admin_up) br_dev_xmit(ns, *dev, frame);
+        return;
+    }
     if (!dev || dev->kind != LinkKind::veth || !dev->admin_up) {
         if (dev && dev->kind == LinkKind::tap && dev->admin_up)
             trace(fmt::format("{}: {} has no carrier: the frame is dropped before the wire", name(ns), dev->name));
@@ -37,6 +41,7 @@ void Kernel::rx(int ns, int ifindex, const Frame& frame) {
     const Namespace* n = nsp(ns);
     const Link* dev = n ? n->link(ifindex) : nullptr;
     if (!dev || !dev->admin_up) return;
+    if (dev->master) return br_handle_frame(ns, *dev, frame);         // the bridge's rx_handler
     if (frame.dst != dev->mac && frame.dst != kBroadcastMac) return;  // for another host
     if (const Arp* arp = std::get_if<Arp>(&frame.payload)) arp_rcv(ns, *dev, *arp);
     else ip_rcv(ns, *dev, std::get<Ipv4Packet>(frame.payload));
@@ -247,6 +252,7 @@ std::vector<NeighborEntry> Kernel::neighbours(const std::string& ns) const {
 void Kernel::after_config_change() {
     for (auto& runtime : rt_) {
         refresh(runtime);
+        br_after_config_change(runtime);
         const Namespace* n = runtime.ns;
         runtime.dev.clear();
         runtime.sparse_dev.clear();

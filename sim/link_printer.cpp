@@ -44,7 +44,8 @@ std::string link_flags(const NetState& state, const Namespace& ns, const Link& l
     if (up && !carrier) words.push_back("NO-CARRIER");
     if (link.kind == LinkKind::loopback) words.push_back("LOOPBACK");
     else words.push_back("BROADCAST");
-    if (link.kind == LinkKind::veth || link.kind == LinkKind::tap) words.push_back("MULTICAST");
+    if (link.kind == LinkKind::veth || link.kind == LinkKind::tap || link.kind == LinkKind::bridge)
+        words.push_back("MULTICAST");
     if (link.kind == LinkKind::dummy) words.push_back("NOARP");  // dummy_setup: NOARP, no MULTICAST
     if (up) words.push_back("UP");
     if (carrier) words.push_back("LOWER_UP");
@@ -67,6 +68,10 @@ std::string_view oper_state(const NetState& state, const Namespace& ns, const Li
     if (iflink == link.ifindex) return "DOWN";
     const Link* lower = ns.link(iflink);
     if (!lower) return "DOWN";
+    // The operstate is taken when the device loses carrier; a bridge loses its carrier
+    // only after that (its ports' NETDEV_CHANGE), so a port that finds its own bridge
+    // there saw it with carrier, unless the bridge was down.
+    if (link.master && lower->ifindex == link.master) return lower->admin_up ? "DOWN" : "LOWERLAYERDOWN";
     return state.carrier(ns, *lower) ? "DOWN" : "LOWERLAYERDOWN";
 }
 
@@ -93,10 +98,11 @@ std::string netns_suffix(const NetState& state, const Namespace& ns, const Link&
     return fmt::format(" link-netnsid {}", id);
 }
 
-// "N: name@peer: <FLAGS> mtu M qdisc Q state S [mode DEFAULT ]group default qlen 1000"
+// "N: name@peer: <FLAGS> mtu M qdisc Q [master BR ]state S [mode DEFAULT ]group default qlen 1000"
 std::string head_line(const NetState& state, const Namespace& ns, const Link& link, bool with_mode) {
-    return fmt::format("{}: {}: {} mtu {} qdisc {} state {} {}group default qlen 1000", link.ifindex,
-                       name_at(state, ns, link), link_flags(state, ns, link), link.mtu, qdisc(link),
+    const std::string master = link.master ? fmt::format("master {} ", ns.ifname(link.master)) : "";
+    return fmt::format("{}: {}: {} mtu {} qdisc {} {}state {} {}group default qlen 1000", link.ifindex,
+                       name_at(state, ns, link), link_flags(state, ns, link), link.mtu, qdisc(link), master,
                        oper_state(state, ns, link), with_mode ? "mode DEFAULT " : "");
 }
 

@@ -345,12 +345,12 @@ TEST_CASE("errors: values", "[ip_script]") {
 }
 
 TEST_CASE("errors: missing parts", "[ip_script]") {
-    CHECK(error_of("ip link add veth0\n") == "t.sh:1:9: 'ip link add' needs a type (veth or dummy)");
+    CHECK(error_of("ip link add veth0\n") == "t.sh:1:9: 'ip link add' needs a type (veth, bridge or dummy)");
     CHECK(error_of("ip link add type veth peer name b\n") == "t.sh:1:9: 'ip link add' needs a device name");
     CHECK(error_of("ip link add veth0 type veth\n") == "t.sh:1:24: 'type veth' needs 'peer name NAME'");
     CHECK(error_of("ip link add v0 type veth peer name v1 up\n") ==
           "t.sh:1:39: the peer cannot be set up here; use 'ip link set NAME up'");
-    CHECK(error_of("ip link add v0 type bridge\n") == "t.sh:1:21: link type 'bridge' is not supported (veth or dummy)");
+    CHECK(error_of("ip link add v0 type vxlan\n") == "t.sh:1:21: link type 'vxlan' is not supported (veth, bridge or dummy)");
     CHECK(error_of("ip link add link eth0 name x type veth peer name y\n") ==
           "t.sh:1:13: 'link' is not supported in 'ip link add'");
     CHECK(error_of("ip link set up\n") == "t.sh:1:9: 'ip link set' needs a device name");

@@ -20,6 +20,7 @@ public:
         for (int i = 0; i < namespaces; ++i) keep(NetnsAdd{fmt::format("n{}", i)});
         const int links = pick(0, 6);
         for (int i = 0; i < links; ++i) add_link(namespaces, i);
+        if (chance(30)) add_bridge(namespaces);
         for (int i = 0; i < pick(0, 8); ++i) add_address();
         for (const auto& [ns, dev] : devices_)
             if (chance(70)) keep(LinkSet{.ns = ns, .name = dev, .up = true});
@@ -59,6 +60,16 @@ private:
         LinkAdd e{.ns = ns, .name = fmt::format("{}{}", kind == 7 ? "tap" : "d", i),
                   .kind = kind == 7 ? LinkKind::tap : LinkKind::dummy};
         if (keep(e)) devices_.push_back({ns, e.name});
+    }
+
+    // A bridge in one namespace; each device there joins it by chance (some refused:
+    // another bridge, lo is never offered).
+    void add_bridge(int namespaces) {
+        const std::string ns = fmt::format("n{}", pick(0, namespaces - 1));
+        if (!keep(LinkAdd{.ns = ns, .name = "br0", .kind = LinkKind::bridge})) return;
+        for (const auto& [dns, dev] : devices_)
+            if (dns == ns && chance(60)) keep(LinkSet{.ns = ns, .name = dev, .master = std::string("br0")});
+        devices_.push_back({ns, "br0"});
     }
 
     void add_address() {
@@ -103,6 +114,7 @@ std::string describe_link(const NetState& st, const Namespace& ns, const Link& l
     for (const auto& [k, v] : l.conf) out += k + ":" + v + ",";
     for (const auto& a : l.addrs) out += " " + a.addr.str() + (a.secondary ? "(sec)" : "");
     if (auto p = st.peer(ns, l)) out += " peer=" + p->first->name + ":" + p->second->name;
+    if (l.master) out += " master=" + ns.ifname(l.master);
     return out;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // Seeded random topologies for property tests: namespaces, veth pairs (also within one
-// namespace), taps, dummies, addresses, link state, lo, routes and sysctls, emitted in
+// namespace), taps, dummies, a bridge with ports, addresses, link state, lo, routes and sysctls, emitted in
 // the canonical order and kept only where the kernel rules accept them.
 #include <cstdint>
 #include <string>

@@ -229,8 +229,8 @@ TEST_CASE("errors: syntax, keys and types", "[yaml]") {
 
 TEST_CASE("errors: links and veths", "[yaml]") {
     CHECK(errors_of("namespaces: {a: {links: {t: {up: true}, u: {kind: tun}, v: {kind: veth}}}}\n") ==
-          "1:26: link 't' needs a kind: tap or dummy (veths go under 'veths')\n"
-          "1:51: unknown link kind 'tun' (kinds: tap, dummy)\n"
+          "1:26: link 't' needs a kind: tap, dummy or bridge (veths go under 'veths')\n"
+          "1:51: unknown link kind 'tun' (kinds: tap, dummy, bridge)\n"
           "1:67: veths are declared under 'veths', both ends at once\n");
     CHECK(errors_of("namespaces: {a: {links: {a-very-long-name0: dummy, lo: dummy}}}\n") ==
           "1:26: interface name 'a-very-long-name0' is 17 bytes; Linux allows 15\n"
