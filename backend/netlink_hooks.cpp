@@ -52,6 +52,9 @@ Status HookedNetlink::create_veth(const VethEnd& a, const VethEnd& b) {
 Status HookedNetlink::create_dummy(const std::string& ns, const std::string& name, const LinkOpts& opts) {
     return hooked([&] { return inner_.create_dummy(ns, name, opts); });
 }
+Status HookedNetlink::create_bridge(const std::string& ns, const std::string& name, const LinkOpts& opts) {
+    return hooked([&] { return inner_.create_bridge(ns, name, opts); });
+}
 Status HookedNetlink::create_tap(const std::string& ns, const std::string& name, const LinkOpts& opts) {
     return hooked([&] { return inner_.create_tap(ns, name, opts); });
 }

@@ -33,6 +33,7 @@ public:
 
     Status create_veth(const VethEnd& a, const VethEnd& b) override;
     Status create_dummy(const std::string& ns, const std::string& name, const LinkOpts& opts) override;
+    Status create_bridge(const std::string& ns, const std::string& name, const LinkOpts& opts) override;
     Status create_tap(const std::string& ns, const std::string& name, const LinkOpts& opts) override;
     Status delete_link(const std::string& ns, const std::string& name) override;
     Status set_link(const std::string& ns, const std::string& name, const LinkChange& change) override;
