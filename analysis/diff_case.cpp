@@ -32,7 +32,7 @@ public:
     }
 
     std::string run() {
-        out_ = fmt::format("# vethlab fuzz-diff case{}\n", slow_ ? " (pings wait for ARP to give up)" : "");
+        out_ = fmt::format("# vethlab fuzz-diff case{}\n", slow_ ? " (the last ping waits for ARP to give up)" : "");
         build_namespaces();
         build_links();
         build_extras();

@@ -40,6 +40,9 @@ public:
     // caches (namespaces, device sysctls) and drops neighbour entries of devices that
     // went away, went down or lost carrier (neigh_ifdown / neigh_carrier_down).
     void after_config_change();
+    // arp_ifdown, as fib_disable_ip calls it when a device's last IPv4 address is deleted:
+    // every neighbour entry of the device goes.
+    void neigh_flush_dev(const std::string& ns, int ifindex);
 
     // ip_route_connect: the route, or the errno text connect() would fail with.
     Result<OutputRoute> route_output(const std::string& ns, Ipv4 dst, int bound_oif = 0);

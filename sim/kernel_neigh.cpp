@@ -229,6 +229,12 @@ void Kernel::neigh_update(int ns, int ifindex, Ipv4 ip, Mac mac, NudState state)
     for (auto& pkt : queued) neigh_output(ns, ifindex, ip, std::move(pkt));
 }
 
+void Kernel::neigh_flush_dev(const std::string& ns, int ifindex) {
+    auto it = ids_.find(ns);
+    if (it == ids_.end()) return;
+    std::erase_if(rt_[size_t(it->second)].neigh, [&](const auto& kv) { return int(kv.first >> 32) == ifindex; });
+}
+
 std::vector<NeighborEntry> Kernel::neighbours(const std::string& ns) const {
     std::vector<NeighborEntry> out;
     auto it = ids_.find(ns);
