@@ -95,7 +95,7 @@ std::optional<Mismatch> compare_command(const Edit& edit, const CommandOutput& s
     } else if (show && show->what == ShowWhat::ip_neigh) {
         s = normalise_neigh(s, opt.strict);
         k = normalise_neigh(k, opt.strict);
-    } else if (show && show->what == ShowWhat::ip_link) {
+    } else if (show && (show->what == ShowWhat::ip_link || show->what == ShowWhat::ip_addr)) {
         s = normalise_link(s, opt.strict);
         k = normalise_link(k, opt.strict);
     } else {

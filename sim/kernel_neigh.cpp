@@ -250,6 +250,13 @@ std::vector<NeighborEntry> Kernel::neighbours(const std::string& ns) const {
     return out;
 }
 
+std::unordered_map<int, std::pair<bool, bool>> Kernel::link_states(const Namespace* n) const {
+    std::unordered_map<int, std::pair<bool, bool>> now;  // ifindex -> (up, carrier)
+    if (n)
+        for (const auto& l : n->links) now[l.ifindex] = {l.admin_up, l.admin_up && st_.carrier(*n, l)};
+    return now;
+}
+
 void Kernel::after_config_change() {
     for (auto& runtime : rt_) {
         refresh(runtime);
@@ -257,10 +264,19 @@ void Kernel::after_config_change() {
         runtime.dev.clear();
         runtime.sparse_dev.clear();
         runtime.plain.reset();
+        // Flushes happen on the events, not on the state: an entry made while its
+        // device had no carrier (FAILED on a tap) stays through later changes (found by
+        // fuzz-diff, tests/corpus/neigh-kept-on-device-without-carrier.sh).
+        auto now = link_states(n);
         std::erase_if(runtime.neigh, [&](const auto& kv) {
-            const Link* dev = n ? n->link(int(kv.first >> 32)) : nullptr;
-            return !dev || !dev->admin_up || !st_.carrier(*n, *dev);
+            const int ifindex = int(kv.first >> 32);
+            const auto is = now.find(ifindex);
+            if (is == now.end()) return true;  // the device went away
+            const auto was = runtime.dev_state.find(ifindex);
+            if (was == runtime.dev_state.end()) return !is->second.first || !is->second.second;
+            return (was->second.first && !is->second.first) || (was->second.second && !is->second.second);
         });
+        runtime.dev_state = std::move(now);
     }
 }
 
