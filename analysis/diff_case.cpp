@@ -32,7 +32,7 @@ public:
     }
 
     std::string run() {
-        out_ = fmt::format("# vethlab fuzz-diff case{}\n", slow_ ? " (pings wait for ARP to give up)" : "");
+        out_ = fmt::format("# vethlab fuzz-diff case{}\n", slow_ ? " (the last ping waits for ARP to give up)" : "");
         build_namespaces();
         build_links();
         build_extras();
@@ -57,7 +57,10 @@ private:
         nns_ = 2 + pick(3);
         for (int i = 0; i < nns_; ++i) line("ip netns add " + ns(i));
         for (int i = 0; i < nns_; ++i)
-            if (chance(75)) ip(i, "link set lo up");
+            if (chance(75)) {
+                ip(i, "link set lo up");
+                lo_up_.push_back(i);
+            }
     }
 
     // A random tree over the namespaces plus sometimes one more pair; a subnet each,
@@ -216,7 +219,15 @@ private:
     void show(int what) {
         // The model is IPv4 only: addresses are listed with -4 (the kernel adds IPv6 link-local ones).
         static const char* kinds[] = {"route", "route show table local", "-br link", "-4 -br addr", "neigh", "-4 addr"};
-        const int n = pick(nns_);
+        int n = pick(nns_);
+        // Open disagreement: a namespace whose local table was never created (no
+        // address, no local route yet) answers `ip route show table local` with "Error:
+        // ipv4: FIB table does not exist."; the simulator prints nothing. Only
+        // namespaces whose lo went up at the start (so the table exists) are asked.
+        if (what == 1) {
+            if (lo_up_.empty()) what = 0;
+            else n = lo_up_[size_t(pick(int(lo_up_.size())))];
+        }
         if (what == 6) line(fmt::format("ip netns exec {} route -n", ns(n)));
         else ip(n, kinds[what]);
     }
@@ -275,6 +286,7 @@ private:
     std::string tap_addr_;
     std::vector<std::string> extra_addrs_;
     std::vector<RouteLine> routes_;
+    std::vector<int> lo_up_;
 };
 
 }  // namespace

@@ -19,7 +19,7 @@ struct CaseOptions {
     // Pings wait this long for an answer (-W). A few cases per hundred wait 4 s instead,
     // long enough to see ARP give up (3 s) and the host unreachable that follows.
     double ping_wait = 0.3;
-    int slow_cases_per_100 = 6;
+    int slow_cases_per_100 = 10;
     int steps = 10;  // edits and observations after the topology is built (about)
 };
 

@@ -42,7 +42,8 @@ std::string shrink(const analysis::CaseResult& r, const analysis::CompareOptions
             return false;
         }
     };
-    std::string script = analysis::shrink_script(r.script, same).script;
+    // Each try is a kernel run (about a second): at most 60 tries.
+    std::string script = analysis::shrink_script(r.script, same, 60).script;
     auto d = analysis::diff_script(script, on_kernel, compare);  // describe the shrunk case itself
     return analysis::describe(d ? *d : first) + script;
 }
@@ -63,6 +64,7 @@ void run(const FuzzDiffOptions& o, Context& ctx) {
         }
     }
     backend::remove_orphan_labs();
+    std::cout << std::unitbuf;  // progress lines as they come, also into a file
     std::vector<uint64_t> seeds;
     for (uint64_t i = 0; i < o.cases; ++i) seeds.push_back(o.seed + i);
     analysis::RunOptions opt;

@@ -41,6 +41,9 @@ public:
     // caches (namespaces, device sysctls) and drops neighbour entries of devices that
     // went away, went down or lost carrier (neigh_ifdown / neigh_carrier_down).
     void after_config_change();
+    // arp_ifdown, as fib_disable_ip calls it when a device's last IPv4 address is deleted:
+    // every neighbour entry of the device goes.
+    void neigh_flush_dev(const std::string& ns, int ifindex);
 
     // ip_route_connect: the route, or the errno text connect() would fail with.
     Result<OutputRoute> route_output(const std::string& ns, Ipv4 dst, int bound_oif = 0);
@@ -112,6 +115,9 @@ private:
         const Namespace* ns = nullptr;  // refreshed on every configuration change
         bool echo_ignore_all = false;   // net.ipv4.icmp_echo_ignore_all, refreshed with ns
         std::unordered_map<uint64_t, Neighbour> neigh;  // key: ifindex << 32 | ip
+        // Each device's (admin up, carrier) at the last configuration change: a flush
+        // follows going down or losing carrier (neigh_ifdown / neigh_carrier_down).
+        std::unordered_map<int, std::pair<bool, bool>> dev_state;
         // Per device, filled on first use: by ifindex below kDenseIfindex, else by map.
         std::vector<DevCache> dev;
         std::unordered_map<int, DevCache> sparse_dev;
@@ -125,6 +131,8 @@ private:
 
     int id_of(const std::string& ns);  // interns
     void refresh(Runtime& r);          // ns and what is cached from its sysctls
+    // Each device's (admin up, carrier) now, for Runtime::dev_state.
+    std::unordered_map<int, std::pair<bool, bool>> link_states(const Namespace* n) const;
     Runtime& rt(int id) { return rt_[size_t(id)]; }
     const Namespace* nsp(int id) const { return rt_[size_t(id)].ns; }
     const DevConf& conf(int id, const Link& dev);

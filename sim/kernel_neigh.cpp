@@ -234,6 +234,12 @@ void Kernel::neigh_update(int ns, int ifindex, Ipv4 ip, Mac mac, NudState state)
     for (auto& pkt : queued) neigh_output(ns, ifindex, ip, std::move(pkt));
 }
 
+void Kernel::neigh_flush_dev(const std::string& ns, int ifindex) {
+    auto it = ids_.find(ns);
+    if (it == ids_.end()) return;
+    std::erase_if(rt_[size_t(it->second)].neigh, [&](const auto& kv) { return int(kv.first >> 32) == ifindex; });
+}
+
 std::vector<NeighborEntry> Kernel::neighbours(const std::string& ns) const {
     std::vector<NeighborEntry> out;
     auto it = ids_.find(ns);
@@ -249,6 +255,13 @@ std::vector<NeighborEntry> Kernel::neighbours(const std::string& ns) const {
     return out;
 }
 
+std::unordered_map<int, std::pair<bool, bool>> Kernel::link_states(const Namespace* n) const {
+    std::unordered_map<int, std::pair<bool, bool>> now;  // ifindex -> (up, carrier)
+    if (n)
+        for (const auto& l : n->links) now[l.ifindex] = {l.admin_up, l.admin_up && st_.carrier(*n, l)};
+    return now;
+}
+
 void Kernel::after_config_change() {
     for (auto& runtime : rt_) {
         refresh(runtime);
@@ -257,10 +270,19 @@ void Kernel::after_config_change() {
         runtime.dev.clear();
         runtime.sparse_dev.clear();
         runtime.plain.reset();
+        // Flushes happen on the events, not on the state: an entry made while its
+        // device had no carrier (FAILED on a tap) stays through later changes (found by
+        // fuzz-diff, tests/corpus/neigh-kept-on-device-without-carrier.sh).
+        auto now = link_states(n);
         std::erase_if(runtime.neigh, [&](const auto& kv) {
-            const Link* dev = n ? n->link(int(kv.first >> 32)) : nullptr;
-            return !dev || !dev->admin_up || !st_.carrier(*n, *dev);
+            const int ifindex = int(kv.first >> 32);
+            const auto is = now.find(ifindex);
+            if (is == now.end()) return true;  // the device went away
+            const auto was = runtime.dev_state.find(ifindex);
+            if (was == runtime.dev_state.end()) return !is->second.first || !is->second.second;
+            return (was->second.first && !is->second.first) || (was->second.second && !is->second.second);
         });
+        runtime.dev_state = std::move(now);
     }
 }
 

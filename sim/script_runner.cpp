@@ -46,6 +46,11 @@ StepResult ScriptRunner::run(const Edit& edit) {
     } else if (const auto* sleep = std::get_if<Sleep>(&edit.op)) {
         kernel_.queue().run_until(kernel_.now() + Time(std::llround(sleep->seconds * double(kSecond))));
     } else {
+        if (const auto* del = std::get_if<AddrDel>(&edit.op)) {  // fib_inetaddr_event(NETDEV_DOWN)
+            const Namespace* n = state_.ns(del->ns);
+            const Link* link = n ? n->link(del->dev) : nullptr;
+            if (link && link->addrs.empty()) kernel_.neigh_flush_dev(del->ns, link->ifindex);
+        }
         kernel_.after_config_change();
     }
     return r;
