@@ -41,7 +41,7 @@ TEST_CASE("drift: the same state has none", "[backend][drift]") {
     CHECK(find_drift(s, s, {}).ops.empty());
 }
 
-TEST_CASE("drift: a namespace, an address and a route more; the operations undo them", "[backend][drift]") {
+TEST_CASE("drift: a namespace, an address and a route more, the operations undo them", "[backend][drift]") {
     const NetState want = state_of(kPair);
     const NetState have = state_of(std::string(kPair) + "ip netns add c\n"
                                                        "ip -n a addr add 10.5.0.1/24 dev v0\n"
@@ -64,7 +64,7 @@ TEST_CASE("drift: a namespace, an address and a route more; the operations undo 
                          });
 }
 
-TEST_CASE("drift: a veth with another peer is made again; routes it took are put back", "[backend][drift]") {
+TEST_CASE("drift: a veth with another peer is made again, routes it took are put back", "[backend][drift]") {
     const NetState want = state_of(kPair);
     const NetState have = state_of(R"(ip netns add a
 ip netns add b

@@ -38,7 +38,7 @@ struct LabFixture {
 
 }  // namespace
 
-TEST_CASE("lab: up runs the plan, journalling each namespace; down removes them newest first", "[backend][lab]") {
+TEST_CASE("lab: up runs the plan, journalling each namespace, down removes them newest first", "[backend][lab]") {
     LabFixture f;
     const UpOutcome up = f.up();
     CHECK(up.result == UpResult::built);

@@ -90,7 +90,7 @@ ip -n x addr add 10.0.0.1/30 dev v0
                                  });
 }
 
-TEST_CASE("plan: pairs created in place need no fusing; later ups fold in across addresses", "[backend][plan]") {
+TEST_CASE("plan: pairs created in place need no fusing, later ups fold in across addresses", "[backend][plan]") {
     Parsed parsed = load_topology(testing::example("mesh3.sh"));
     REQUIRE(parsed.ok());
     const auto calls = calls_for(parsed.topology, "m-");

@@ -45,7 +45,7 @@ TEST_CASE("cli: gen writes a topology that check accepts and reach answers in fu
     }
 }
 
-TEST_CASE("cli: gen --to ip is a script check accepts; usage errors exit 2", "[cli][gen]") {
+TEST_CASE("cli: gen --to ip is a script check accepts, usage errors exit 2", "[cli][gen]") {
     TempDir dir;
     auto ip = run_shell(cli("gen ring 4 --31 --prefix 192.168.7.0/24 --to ip -o " + dir.path + "/ring.sh"));
     REQUIRE(ip.status == 0);

@@ -11,7 +11,7 @@ namespace {
 const std::string kCli = VETHLAB_CLI;
 }
 
-TEST_CASE("cli: mesh --plot memory needs --measure; --measure plots no counts", "[cli][mesh]") {
+TEST_CASE("cli: mesh --plot memory needs --measure, --measure plots no counts", "[cli][mesh]") {
     TempDir dir;
     const std::string svg = dir.path() + "/x.svg";
     auto r = run_shell(kCli + " mesh --max 5 --plot memory --svg " + svg);

@@ -135,7 +135,7 @@ TEST_CASE("cli reach --json is written probe by probe exactly as the JSON librar
     CHECK(run_shell(kCli + " reach --json " + empty.path).out == "[]\n");
 }
 
-TEST_CASE("cli reach: a syntax error anywhere runs nothing; refused edits are warnings", "[cli][sim]") {
+TEST_CASE("cli reach: a syntax error anywhere runs nothing, refused edits are warnings", "[cli][sim]") {
     TempFile bad("bad.sh", std::string(kHalfBroken) + "ip lnk set va up\n");
     auto r = run_shell(kCli + " reach --peers " + bad.path);
     CHECK(r.status == 1);

@@ -32,7 +32,7 @@ TEST_CASE("event queue: time first, then the order events were scheduled in", "[
     CHECK(q.empty());
 }
 
-TEST_CASE("event queue: run_until stops before later events; run_while stops when told", "[sim][event_queue]") {
+TEST_CASE("event queue: run_until stops before later events, run_while stops when told", "[sim][event_queue]") {
     EventQueue q;
     int ran = 0;
     for (int i = 1; i <= 5; ++i) q.at(i * 10, [&] { ++ran; });

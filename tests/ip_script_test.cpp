@@ -56,7 +56,7 @@ TEST_CASE("comments, blank lines, shebang and set are accepted without edits", "
     CHECK(p.topology.file == "t.sh");
 }
 
-TEST_CASE("trailing comments and ';' separate nothing into edits", "[ip_script]") {
+TEST_CASE("trailing comments and semicolons separate nothing into edits", "[ip_script]") {
     const Parsed p = script("ip netns add ns0 # make it\nip netns add ns1; ip netns add ns2 && ip netns del ns0\n");
     REQUIRE(p.ok());
     REQUIRE(p.topology.edits.size() == 4);
@@ -450,7 +450,7 @@ TEST_CASE("every error of a script is reported, good lines still parse", "[ip_sc
     CHECK(p.errors[2].str() == "t.sh:5:1: 'ping' needs a destination address");
 }
 
-TEST_CASE("an edit remembers its first word and text; sudo is part of it", "[ip_script]") {
+TEST_CASE("an edit remembers its first word and text, sudo is part of it", "[ip_script]") {
     const Parsed p = script("  sudo ip netns add ns0   # x\n");
     REQUIRE(p.ok());
     CHECK(p.topology.edits[0].loc == SourceLoc{"t.sh", 1, 3});
@@ -548,7 +548,7 @@ TEST_CASE("garbage input never crashes the reader", "[ip_script]") {
     CHECK(script("\\").errors.size() == 1);
 }
 
-TEST_CASE("sleep: seconds, suffixes and sums; errors", "[ip_script]") {
+TEST_CASE("sleep: seconds, suffixes and sums, errors", "[ip_script]") {
     CHECK(as<Sleep>("sleep 3") == Sleep{"", 3});
     CHECK(as<Sleep>("sleep 0.5") == Sleep{"", 0.5});
     CHECK(as<Sleep>("sleep 1m 2.5s") == Sleep{"", 62.5});

@@ -179,7 +179,7 @@ TEST_CASE("kernel: pings across a bridge end as on the kernel", "[kernel][bridge
     }
 }
 
-TEST_CASE("kernel: vethlab up of a bridge lab gives a working bridge; down removes it", "[kernel][bridge][up]") {
+TEST_CASE("kernel: vethlab up of a bridge lab gives a working bridge, down removes it", "[kernel][bridge][up]") {
     if (auto why = testing::kernel_unavailable()) {
         WARN(*why);
         return;

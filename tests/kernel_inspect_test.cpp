@@ -103,7 +103,7 @@ TEST_CASE("kernel: the seed under vethlab and under ip read back the same throug
     CHECK(run_shell(fmt::format("{} down --name t --state-dir '{}'", kCli, state.path())).status == 0);
 }
 
-TEST_CASE("kernel: up again changes nothing; diff names a change by hand; up undoes only it", "[kernel][inspect]") {
+TEST_CASE("kernel: up again changes nothing, diff names a change by hand, up undoes only it", "[kernel][inspect]") {
     if (auto why = testing::kernel_unavailable()) {
         WARN(*why);
         return;
@@ -142,7 +142,7 @@ TEST_CASE("kernel: up again changes nothing; diff names a change by hand; up und
     CHECK(inspect(lab) == built);
 }
 
-TEST_CASE("kernel: up of a lab from a changed file applies the difference; the journal follows", "[kernel][inspect]") {
+TEST_CASE("kernel: up of a lab from a changed file applies the difference, the journal follows", "[kernel][inspect]") {
     if (auto why = testing::kernel_unavailable()) {
         WARN(*why);
         return;

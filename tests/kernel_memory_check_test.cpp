@@ -17,7 +17,7 @@ namespace {
 const std::string kCli = VETHLAB_CLI;
 }
 
-TEST_CASE("kernel: up refuses a topology that would not fit in memory; --force builds it", "[kernel][up][memory]") {
+TEST_CASE("kernel: up refuses a topology that would not fit in memory, --force builds it", "[kernel][up][memory]") {
     if (auto why = vethlab::testing::kernel_unavailable()) {
         WARN(*why);
         return;

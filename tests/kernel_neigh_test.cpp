@@ -90,7 +90,7 @@ ip -n b neigh
 )");
 }
 
-TEST_CASE("kernel: neighbour states: INCOMPLETE, FAILED; age to STALE, wake to DELAY", "[kernel][neigh]") {
+TEST_CASE("kernel: neighbour states: INCOMPLETE, FAILED, age to STALE, wake to DELAY", "[kernel][neigh]") {
     run_on_both(kPair + R"(
 ip netns exec a sysctl -w net.ipv4.neigh.veth0.base_reachable_time_ms=4000
 ip netns exec b sysctl -w net.ipv4.neigh.veth1.base_reachable_time_ms=4000

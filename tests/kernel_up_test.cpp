@@ -203,7 +203,7 @@ TEST_CASE("kernel: without CAP_NET_ADMIN and CAP_SYS_ADMIN up says so and does n
     CHECK(run_shell("ls '" + state.path() + "'").out.empty());
 }
 
-TEST_CASE("kernel: Ctrl-C during up rolls back; after kill -9, down removes everything", "[kernel][up]") {
+TEST_CASE("kernel: Ctrl-C during up rolls back, after kill -9, down removes everything", "[kernel][up]") {
     if (auto why = testing::kernel_unavailable()) {
         WARN(*why);
         return;

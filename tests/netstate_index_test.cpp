@@ -150,7 +150,7 @@ TEST_CASE("index: routes after link down, address deletion and re-adding", "[net
     CHECK(st.lookup(a, I("10.0.0.9"))->prefsrc == I("10.0.0.1"));
 }
 
-TEST_CASE("index: equality ignores index history; copies stay consistent", "[netstate]") {
+TEST_CASE("index: equality ignores index history, copies stay consistent", "[netstate]") {
     auto base = [] {
         NetState st;
         ok(st, NetnsAdd{"a"});

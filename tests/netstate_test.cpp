@@ -108,7 +108,7 @@ TEST_CASE("address add: local route always, prefix and broadcast only while up",
     }
 }
 
-TEST_CASE("lo: down with no address; up brings 127.0.0.1/8 and its routes", "[netstate]") {
+TEST_CASE("lo: down with no address, up brings 127.0.0.1/8 and its routes", "[netstate]") {
     NetState st;
     ok(st, NetnsAdd{"a"});
     CHECK(st.ns("a")->link("lo")->addrs.empty());
@@ -140,7 +140,7 @@ TEST_CASE("route errors use the kernel's words", "[netstate]") {
           "Cannot open network namespace \"nsX\": No such file or directory");
 }
 
-TEST_CASE("route add via an on-link gateway picks the device; replace creates; del matches", "[netstate]") {
+TEST_CASE("route add via an on-link gateway picks the device, replace creates, del matches", "[netstate]") {
     NetState st = seed_before_fix();
     ok(st, route("ns0", RouteOp::add, "default", "10.0.0.2", std::nullopt));
     CHECK(sim::format_ip_route(st, *st.ns("ns0")) ==
@@ -158,7 +158,7 @@ TEST_CASE("route add via an on-link gateway picks the device; replace creates; d
     }
 }
 
-TEST_CASE("metric is part of the key; lookup prefers longest prefix then lowest metric", "[netstate]") {
+TEST_CASE("metric is part of the key, lookup prefers longest prefix then lowest metric", "[netstate]") {
     NetState st = seed_before_fix();
     auto r = route("ns0", RouteOp::add, "10.0.0.0/24", std::nullopt, "veth0");
     r.route.metric = 10;

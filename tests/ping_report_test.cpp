@@ -121,7 +121,7 @@ TEST_CASE("ping: loss is printed with %g and time rounded to the millisecond", "
           "8 packets transmitted, 5 received, 37.5% packet loss, time 5004ms");
 }
 
-TEST_CASE("ping: rtt and pipe share a line; mdev is iputils' integer square root", "[printer]") {
+TEST_CASE("ping: rtt and pipe share a line, mdev is iputils' integer square root", "[printer]") {
     PingRun run = replies(kPeer, {1.5, 0.25, 12.0}, 2003);
     run.max_outstanding = 2;
     // min 250us, max 12000us, avg 13750/3 = 4583us, mdev = isqrt((146312500 - 13750^2/3)/3) = 5269us

@@ -212,7 +212,7 @@ TEST_CASE("sysctls: namespace keys and the device values the build would miss", 
     CHECK(same(from_yaml(out), t));
 }
 
-TEST_CASE("routes the user made, lo addresses; a refused command and what follows stay steps", "[yaml]") {
+TEST_CASE("routes the user made, lo addresses, a refused command and what follows stay steps", "[yaml]") {
     const Topology t = script("ip netns add a\nip -n a link set lo up\n"
                               "ip -n a addr add 10.255.0.1/32 dev lo\n"
                               "ip -n a link add d0 type dummy\nip -n a link set d0 up\n"
