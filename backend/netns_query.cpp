@@ -70,8 +70,8 @@ std::optional<Route> parse_route(nlmsghdr* h) {
 
 }  // namespace
 
-bool KernelLink::up() const { return (flags & IFF_UP) != 0; }
-bool KernelLink::lower_up() const { return (flags & IFF_LOWER_UP) != 0; }
+bool LiveLink::up() const { return (flags & IFF_UP) != 0; }
+bool LiveLink::lower_up() const { return (flags & IFF_LOWER_UP) != 0; }
 
 Result<NetnsQuery> NetnsQuery::open(const std::string& ns) {
     auto fd = open_netns(ns);
@@ -114,15 +114,15 @@ std::string NetnsQuery::ifname(int ifindex) {
     return "";
 }
 
-Result<std::vector<KernelLink>> NetnsQuery::links() {
-    std::vector<KernelLink> out;
+Result<std::vector<LiveLink>> NetnsQuery::links() {
+    std::vector<LiveLink> out;
     NlMsg m = msg::dump_links();
     const NlReply r = transact(sock_.get(), m.get(), [&](nlmsghdr* h) {
         if (h->nlmsg_type != RTM_NEWLINK) return;
         nlattr* tb[IFLA_MAX + 1] = {};
         if (nlmsg_parse(h, sizeof(ifinfomsg), tb, IFLA_MAX, nullptr) < 0 || !tb[IFLA_IFNAME]) return;
         const auto* ifi = static_cast<const ifinfomsg*>(nlmsg_data(h));
-        KernelLink l;
+        LiveLink l;
         l.ifindex = ifi->ifi_index;
         l.name = nla_get_string(tb[IFLA_IFNAME]);
         l.flags = ifi->ifi_flags;

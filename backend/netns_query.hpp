@@ -16,7 +16,7 @@
 
 namespace vethlab::backend {
 
-struct KernelLink {
+struct LiveLink {
     int ifindex = 0;
     std::string name;
     unsigned flags = 0;     // IFF_UP, IFF_LOWER_UP, ...
@@ -38,7 +38,7 @@ public:
     static Result<NetnsQuery> open(const std::string& ns);  // the kernel's name
 
     RouteAnswer route_get(Ipv4 dst);
-    Result<std::vector<KernelLink>> links();
+    Result<std::vector<LiveLink>> links();
     // Tables main and local, each route with its device's ifindex (names from links()).
     Result<std::vector<Route>> routes();
     // The IPv4 neighbour (ARP) entries, as `ip -4 neigh` lists them (not NOARP ones).

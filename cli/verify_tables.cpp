@@ -66,7 +66,7 @@ std::vector<std::string> compare_tables(backend::NetnsQuery& kernel, const NetSt
     }
     for (const auto& l : ns->links)
         if (std::none_of(links.value().begin(), links.value().end(),
-                         [&](const backend::KernelLink& kl) { return kl.name == l.name; }))
+                         [&](const backend::LiveLink& kl) { return kl.name == l.name; }))
             out.push_back(fmt::format("{}: link only in the simulator: {}", ns_name, l.name));
     std::vector<Route> kernel_routes = std::move(routes).value();
     for (auto& r : kernel_routes) {
