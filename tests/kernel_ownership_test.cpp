@@ -178,7 +178,7 @@ TEST_CASE("kernel: two up of one lab at once: one builds, the other refuses, the
         CHECK(both.find("lab 'tri' is up: 3 namespaces") != std::string::npos);
         CHECK((r.out == "0\n1\n" || r.out == "1\n0\n" || r.out == "0\n0\n"));
         if (r.out != "0\n0\n") CHECK(both.find("is busy") != std::string::npos);
-        else CHECK(both.find("already up from this file") != std::string::npos);
+        else CHECK(both.find("already up as the file says: nothing changed") != std::string::npos);
         CHECK(lab.namespaces().size() == 3);
         const auto d = run_shell(down(state, "tri"));
         CHECK(d.out == "lab 'tri' is down: removed 3 namespaces\n");
