@@ -77,11 +77,11 @@ void CommandLab::clear() {
     created_.clear();
 }
 
-bool CommandLab::localize(EditOp& op) const {
+bool localize_edit(EditOp& op, const std::string& prefix) {
     bool host = false;
     auto fix = [&](std::string& ns) {
         if (ns.empty()) host = true;
-        else ns = prefix_ + ns;
+        else ns = prefix + ns;
     };
     auto fix_opt = [&](std::optional<std::string>& ns) {
         if (ns) fix(*ns);
@@ -90,7 +90,7 @@ bool CommandLab::localize(EditOp& op) const {
         [&](auto& e) {
             using T = std::decay_t<decltype(e)>;
             if constexpr (std::is_same_v<T, NetnsAdd> || std::is_same_v<T, NetnsDel>) {
-                e.name = prefix_ + e.name;
+                e.name = prefix + e.name;
             } else {
                 fix(e.ns);
                 if constexpr (std::is_same_v<T, LinkAdd>) {
@@ -104,10 +104,14 @@ bool CommandLab::localize(EditOp& op) const {
     return !host;
 }
 
-std::string CommandLab::unlocalize(std::string text) const {
-    replace_all(text, prefix_, "");
+std::string unlocalize_text(std::string text, const std::string& prefix) {
+    replace_all(text, prefix, "");
     return text;
 }
+
+bool CommandLab::localize(EditOp& op) const { return localize_edit(op, prefix_); }
+
+std::string CommandLab::unlocalize(std::string text) const { return unlocalize_text(std::move(text), prefix_); }
 
 std::vector<KernelStep> CommandLab::run(const std::vector<Edit>& edits) {
     std::vector<KernelStep> steps(edits.size());

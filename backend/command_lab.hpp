@@ -47,6 +47,12 @@ private:
     std::vector<std::string> created_;  // real names, for cleanup
 };
 
+// The edit with every namespace name given the prefix; false when it would run in or
+// move something to the host namespace. Shared by CommandLab and the [kernel] tests' lab.
+bool localize_edit(EditOp& op, const std::string& prefix);
+// The text with every occurrence of the prefix removed (kernel messages, listings).
+std::string unlocalize_text(std::string text, const std::string& prefix);
+
 // Namespaces "vl<pid>-d<n>-*" left by a CommandLab whose process died (kill -9): their
 // process no longer exists, so nobody else owns them. Returns how many were deleted.
 int remove_orphan_labs();

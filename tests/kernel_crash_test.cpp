@@ -16,24 +16,12 @@ using namespace vethlab;
 using vethlab::testing::KernelLab;
 using vethlab::testing::run_shell;
 using vethlab::testing::TempDir;
+using vethlab::testing::mesh_script;
 
 namespace {
 
 const std::string kCli = VETHLAB_CLI;
 constexpr int kMeshN = 10;  // 10 namespaces, 45 pairs (each created up), 90 addresses: 145 operations
-
-std::string mesh_script(int n) {
-    std::string s;
-    for (int i = 1; i <= n; ++i) s += fmt::format("ip netns add m{}\n", i);
-    for (int i = 1; i <= n; ++i)
-        for (int j = i + 1; j <= n; ++j)
-            s += fmt::format("ip -n m{0} link add p{0}x{1} type veth peer name p{1}x{0} netns m{1}\n"
-                             "ip -n m{0} addr add 10.{0}.{1}.1/30 dev p{0}x{1}\n"
-                             "ip -n m{1} addr add 10.{0}.{1}.2/30 dev p{1}x{0}\n"
-                             "ip -n m{0} link set p{0}x{1} up\nip -n m{1} link set p{1}x{0} up\n",
-                             i, j);
-    return s;
-}
 
 struct Fixture {
     KernelLab lab;

@@ -18,6 +18,7 @@ using namespace vethlab;
 using vethlab::testing::KernelLab;
 using vethlab::testing::run_shell;
 using vethlab::testing::TempDir;
+using vethlab::testing::write_file;
 
 namespace {
 
@@ -34,23 +35,9 @@ std::string inspect(const KernelLab& lab) {
     return r.out;
 }
 
-std::string write_file(const TempDir& dir, const std::string& name, const std::string& text) {
-    const std::string path = dir.path() + "/" + name;
-    std::ofstream(path) << text;
-    return path;
-}
-
 // A full mesh of n namespaces (a /30 per pair, all up) with forwarding in the first.
 std::string mesh(int n) {
-    std::string s;
-    for (int i = 1; i <= n; ++i) s += fmt::format("ip netns add m{}\n", i);
-    for (int i = 1; i <= n; ++i)
-        for (int j = i + 1; j <= n; ++j)
-            s += fmt::format("ip -n m{0} link add p{0}x{1} type veth peer name p{1}x{0} netns m{1}\n"
-                             "ip -n m{0} addr add 10.{0}.{1}.1/30 dev p{0}x{1}\n"
-                             "ip -n m{1} addr add 10.{0}.{1}.2/30 dev p{1}x{0}\n"
-                             "ip -n m{0} link set p{0}x{1} up\nip -n m{1} link set p{1}x{0} up\n",
-                             i, j);
+    std::string s = testing::mesh_script(n);
     s += "ip netns exec m1 sysctl -w net.ipv4.ip_forward=1\n";
     s += "ip -n m2 route add 10.200.0.0/16 via 10.1.2.1\n";
     return s;
@@ -94,7 +81,7 @@ TEST_CASE("kernel: the seed under vethlab and under ip read back the same throug
     CHECK(mine.find("end: ns0:veth0") != std::string::npos);
 
     // The simulator runs on what is deployed, and agrees with the kernel's ping.
-    const std::string yaml = write_file(state, "seen.yaml", mine);
+    const std::string yaml = write_file(state.path(), "seen.yaml", mine);
     CHECK(run_shell(fmt::format("{} ping '{}' ns0 10.0.0.2 -c 1", kCli, yaml)).status == 0);
     CHECK(run_shell(fmt::format("ip netns exec {} ping -c 1 -W 2 10.0.0.2", ours.real("ns0"))).status == 0);
     CHECK(run_shell(fmt::format("{} diff '{}' --name t --state-dir '{}'", kCli, testing::example("seed.sh"),
@@ -110,7 +97,7 @@ TEST_CASE("kernel: up again changes nothing, diff names a change by hand, up und
     }
     KernelLab lab;
     TempDir state;
-    const std::string file = write_file(state, "mesh.sh", mesh(4));
+    const std::string file = write_file(state.path(), "mesh.sh", mesh(4));
     auto r = run_shell(lab_cmd("up", lab, state, file));
     INFO(r.err);
     REQUIRE(r.status == 0);
@@ -149,12 +136,12 @@ TEST_CASE("kernel: up of a lab from a changed file applies the difference, the j
     }
     KernelLab lab;
     TempDir state;
-    const std::string file = write_file(state, "mesh.sh", mesh(3));
+    const std::string file = write_file(state.path(), "mesh.sh", mesh(3));
     auto r = run_shell(lab_cmd("up", lab, state, file));
     INFO(r.err);
     REQUIRE(r.status == 0);
     const std::string before = inspect(lab);
-    write_file(state, "mesh.sh", mesh(4));
+    write_file(state.path(), "mesh.sh", mesh(4));
     r = run_shell(lab_cmd("diff", lab, state, file));
     CHECK(r.status == 1);
     CHECK(r.out.starts_with(fmt::format("namespace {} is missing\n", lab.real("m4"))));
@@ -173,7 +160,7 @@ TEST_CASE("kernel: up of a lab from a changed file applies the difference, the j
     CHECK_FALSE(mac_of(before, "m1:p1x2").empty());
     CHECK(mac_of(before, "m1:p1x2") == mac_of(after, "m1:p1x2"));
     // Back to three: m4 goes, and down removes exactly the rest.
-    write_file(state, "mesh.sh", mesh(3));
+    write_file(state.path(), "mesh.sh", mesh(3));
     r = run_shell(lab_cmd("up", lab, state, file));
     CHECK(r.status == 0);
     CHECK(lab.namespaces().size() == 3);

@@ -3,24 +3,18 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <regex>
+#include <fstream>
 #include <sstream>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
+#include "backend/command_lab.hpp"
 #include "backend/privileges.hpp"
 #include "model/ip_writer.hpp"
 #include "sim/route_printer.hpp"
 
 namespace vethlab::testing {
-namespace {
-
-void replace_all(std::string& s, const std::string& from, const std::string& to) {
-    for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
-}
-
-}  // namespace
-
 std::optional<std::string> kernel_unavailable() {
     if (auto missing = backend::missing_privileges()) return "kernel test skipped: " + *missing;
     if (run_shell("command -v ip >/dev/null").status != 0) return "kernel test skipped: iproute2 (ip) is not installed";
@@ -69,37 +63,9 @@ std::vector<std::string> KernelLab::namespaces() const {
     return out;
 }
 
-bool KernelLab::localize(EditOp& op) const {
-    bool host = false;
-    auto fix = [&](std::string& ns) {
-        if (ns.empty()) host = true;
-        else ns = prefix_ + ns;
-    };
-    auto fix_opt = [&](std::optional<std::string>& ns) {
-        if (ns) fix(*ns);
-    };
-    std::visit(
-        [&](auto& e) {
-            using T = std::decay_t<decltype(e)>;
-            if constexpr (std::is_same_v<T, NetnsAdd> || std::is_same_v<T, NetnsDel>) {
-                e.name = prefix_ + e.name;
-            } else {
-                fix(e.ns);
-                if constexpr (std::is_same_v<T, LinkAdd>) {
-                    fix_opt(e.netns);
-                    fix_opt(e.peer_netns);
-                }
-                if constexpr (std::is_same_v<T, LinkSet>) fix_opt(e.netns);
-            }
-        },
-        op);
-    return !host;
-}
+bool KernelLab::localize(EditOp& op) const { return backend::localize_edit(op, prefix_); }
 
-std::string KernelLab::unlocalize(std::string text) const {
-    replace_all(text, prefix_, "");
-    return text;
-}
+std::string KernelLab::unlocalize(std::string text) const { return backend::unlocalize_text(std::move(text), prefix_); }
 
 void apply_on_both(const KernelLab& lab, NetState& st, const Edit& edit) {
     EditOp real = edit.op;
@@ -134,17 +100,23 @@ void wait_for_kernel(const KernelLab& lab, const NetState& st) {
     // Still different after 4 s: the callers' own comparisons will show how.
 }
 
-std::string mask_macs(const std::string& text) {
-    static const std::regex mac("([0-9a-f]{2}:){5}[0-9a-f]{2}");
-    std::string out;
-    auto last = text.cbegin();
-    for (std::sregex_iterator it(text.begin(), text.end(), mac), end; it != end; ++it) {
-        const std::string m = it->str();
-        out.append(last, (*it)[0].first);
-        out += m == "00:00:00:00:00:00" || m == "ff:ff:ff:ff:ff:ff" ? m : "<mac>";
-        last = (*it)[0].second;
-    }
-    return out.append(last, text.cend());
+std::string mesh_script(int n) {
+    std::string s;
+    for (int i = 1; i <= n; ++i) s += fmt::format("ip netns add m{}\n", i);
+    for (int i = 1; i <= n; ++i)
+        for (int j = i + 1; j <= n; ++j)
+            s += fmt::format("ip -n m{0} link add p{0}x{1} type veth peer name p{1}x{0} netns m{1}\n"
+                             "ip -n m{0} addr add 10.{0}.{1}.1/30 dev p{0}x{1}\n"
+                             "ip -n m{1} addr add 10.{0}.{1}.2/30 dev p{1}x{0}\n"
+                             "ip -n m{0} link set p{0}x{1} up\nip -n m{1} link set p{1}x{0} up\n",
+                             i, j);
+    return s;
+}
+
+std::string write_file(const std::string& dir, const std::string& name, const std::string& text) {
+    const std::string path = dir + "/" + name;
+    std::ofstream(path) << text;
+    return path;
 }
 
 }  // namespace vethlab::testing

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/diff_compare.hpp"
 #include "model/edit.hpp"
 #include "model/netstate.hpp"
 #include "shell.hpp"
@@ -45,7 +46,15 @@ void apply_on_both(const KernelLab& lab, NetState& st, const Edit& edit);
 // what the model says, for at most 4 s (the callers' comparisons then show what differs).
 void wait_for_kernel(const KernelLab& lab, const NetState& st);
 
-// Kernel MACs are random: every MAC but the all-zero and broadcast ones becomes "<mac>".
-std::string mask_macs(const std::string& text);
+// A full mesh of n namespaces m1..mn: pair i<j is veth pij -- pji with 10.i.j.1/30 and
+// .2/30, both ends up; each pair is created, addressed and set up before the next.
+std::string mesh_script(int n);
+
+// Writes text to DIR/NAME and returns that path.
+std::string write_file(const std::string& dir, const std::string& name, const std::string& text);
+
+// Kernel MACs are random: every MAC but the all-zero and broadcast ones becomes "<mac>"
+// (the differential test's normalisation).
+using analysis::mask_macs;
 
 }  // namespace vethlab::testing

@@ -18,6 +18,8 @@ using namespace vethlab;
 using vethlab::testing::KernelLab;
 using vethlab::testing::run_shell;
 using vethlab::testing::TempDir;
+using vethlab::testing::write_file;
+using vethlab::testing::mesh_script;
 
 namespace {
 
@@ -46,28 +48,6 @@ void run_with_ip(const KernelLab& lab, const Topology& topo) {
         INFO(format_command(real) << ": " << r.err);
         REQUIRE(r.status == 0);
     }
-}
-
-std::string write_file(const TempDir& dir, const std::string& name, const std::string& text) {
-    const std::string path = dir.path() + "/" + name;
-    std::ofstream(path) << text;
-    return path;
-}
-
-// A full mesh of n namespaces, a /30 per pair, everything up.
-std::string mesh_script(int n) {
-    std::string s;
-    for (int i = 1; i <= n; ++i) s += fmt::format("ip netns add m{}\n", i);
-    for (int i = 1; i <= n; ++i)
-        for (int j = i + 1; j <= n; ++j)
-            s += fmt::format("ip -n m{0} link add p{0}x{1} type veth peer name p{1}x{0} netns m{1}\n", i, j);
-    for (int i = 1; i <= n; ++i)
-        for (int j = i + 1; j <= n; ++j)
-            s += fmt::format("ip -n m{0} addr add 10.{0}.{1}.1/30 dev p{0}x{1}\n"
-                             "ip -n m{1} addr add 10.{0}.{1}.2/30 dev p{1}x{0}\n"
-                             "ip -n m{0} link set p{0}x{1} up\nip -n m{1} link set p{1}x{0} up\n",
-                             i, j);
-    return s;
 }
 
 bool host_has_mesh_links() { return run_shell("ip -o link show | grep -c ' p[0-9]*x[0-9]*[@:]'").out != "0\n"; }
@@ -154,7 +134,7 @@ TEST_CASE("kernel: a refused edit rolls back everything up made", "[kernel][up]"
         WARN("this kernel has a dummy driver: no refusal to provoke");
         return;
     }
-    const std::string file = write_file(state, "broken.sh",
+    const std::string file = write_file(state.path(), "broken.sh",
                                         "ip netns add a\nip netns add b\n"
                                         "ip -n a link add v0 type veth peer name v1 netns b\n"
                                         "ip -n a link add d0 type dummy\n");
@@ -209,7 +189,7 @@ TEST_CASE("kernel: Ctrl-C during up rolls back, after kill -9, down removes ever
         return;
     }
     TempDir state;
-    const std::string file = write_file(state, "mesh.sh", mesh_script(16));
+    const std::string file = write_file(state.path(), "mesh.sh", mesh_script(16));
     for (const std::string signal : {"INT", "KILL"}) {
         KernelLab lab;
         INFO("SIG" << signal);
