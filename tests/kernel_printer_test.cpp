@@ -192,26 +192,8 @@ ip -n ns1 addr show dev eth1
 // ifindex up in the device's own namespace -- DOWN or LOWERLAYERDOWN depending on which
 // unrelated device holds that index. q0 (a:3) -> p0 b:2 = t1 in a, no carrier:
 // LOWERLAYERDOWN; q1 (a:4) -> p1 b:5, no a:5: DOWN; q3 (c:3) -> p3 d:2 = c0 in c, which
-// has carrier: DOWN. (tests/link_printer_test.cpp runs the same script on the model.)
-const char* const kRemotePeerDown = R"(
-ip netns add a
-ip netns add b
-ip netns add c
-ip netns add d
-ip -n a tuntap add dev t1 mode tap
-ip -n b link add p0 type veth peer name q0 netns a
-ip -n b tuntap add dev x1 mode tap
-ip -n b tuntap add dev x2 mode tap
-ip -n b link add p1 type veth peer name q1 netns a
-ip -n c link add c0 type veth peer name c1 netns b
-ip -n c link set c0 up
-ip -n b link set c1 up
-ip -n d link add p3 type veth peer name q3 netns c
-ip -n a link set q0 up
-ip -n a link set q1 up
-ip -n c link set q3 up
-ip -n a addr add 10.3.0.1/24 dev q1
-)";
+// has carrier: DOWN. (tests/link_printer_test.cpp checks the same script on the model.)
+const std::string& kRemotePeerDown = testing::remote_peer_down_script();
 
 TEST_CASE("kernel: operstate of a veth whose remote peer is down", "[kernel][printer]") {
     run_scenario(kRemotePeerDown, true);

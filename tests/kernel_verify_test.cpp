@@ -18,6 +18,7 @@
 #include "model/ip_writer.hpp"
 #include "sim/reach.hpp"
 #include "sim/route_get.hpp"
+#include "sim_scenarios.hpp"
 #include "sim_support.hpp"
 
 using namespace vethlab;
@@ -32,27 +33,9 @@ const std::string kCli = VETHLAB_CLI;
 // a -- r -- b, r forwards and holds a prohibit and an unreachable route; a also has a
 // tap without carrier (lo up: ARP fails into a host unreachable to itself); c has no
 // route at all; s has a tap without carrier and lo down (the error is lost: silence).
-const char* kClasses = R"(
-ip netns add a
-ip netns add r
-ip netns add b
-ip netns add c
+const std::string kClasses = testing::line_script() + R"(ip netns add c
 ip netns add s
-ip -n a link set lo up
-ip -n r link set lo up
-ip -n b link set lo up
 ip -n c link set lo up
-ip -n a link add ar0 type veth peer name ra0 netns r
-ip -n b link add br0 type veth peer name rb0 netns r
-ip -n a addr add 10.1.0.1/24 dev ar0
-ip -n r addr add 10.1.0.254/24 dev ra0
-ip -n r addr add 10.2.0.254/24 dev rb0
-ip -n b addr add 10.2.0.1/24 dev br0
-ip -n a link set ar0 up
-ip -n r link set ra0 up
-ip -n r link set rb0 up
-ip -n b link set br0 up
-ip -n a route add default via 10.1.0.254
 ip -n b route add default via 10.2.0.254
 ip netns exec r sysctl -w net.ipv4.ip_forward=1
 ip -n r route add prohibit 10.7.0.0/16

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "model/ip_script.hpp"
+#include "sim_scenarios.hpp"
 #include "model/netstate.hpp"
 #include "sim/link_printer.hpp"
 #include "sim/neigh_printer.hpp"
@@ -116,25 +117,8 @@ TEST_CASE("ip link: a veth pair in one namespace names its peer and flags it M-D
 // default_operstate looks the peer's ifindex up in the device's own namespace (the same
 // script runs on the kernel in tests/kernel_printer_test.cpp).
 TEST_CASE("ip link: operstate of a veth whose remote peer is down", "[printer]") {
-    const NetState st = state_of(R"(
-ip netns add a
-ip netns add b
-ip netns add c
-ip netns add d
-ip -n a tuntap add dev t1 mode tap
-ip -n b link add p0 type veth peer name q0 netns a
-ip -n b tuntap add dev x1 mode tap
-ip -n b tuntap add dev x2 mode tap
-ip -n b link add p1 type veth peer name q1 netns a
-ip -n c link add c0 type veth peer name c1 netns b
-ip -n c link set c0 up
-ip -n b link set c1 up
-ip -n d link add p3 type veth peer name q3 netns c
-ip -n a link set q0 up
-ip -n a link set q1 up
-ip -n c link set q3 up
-ip -n a addr add 10.3.0.1/24 dev q1
-)");
+    const NetState st = state_of(testing::remote_peer_down_script());
+
     CHECK(link(st, "a", true, "q0").find("q0@if2           LOWERLAYERDOWN ") == 0);  // a:2 is t1, no carrier
     CHECK(link(st, "a", true, "q1").find("q1@if5           DOWN ") == 0);            // no a:5
     CHECK(link(st, "c", true, "q3").find("q3@if2           DOWN ") == 0);            // c:2 is c0, carrier

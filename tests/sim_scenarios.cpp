@@ -149,6 +149,34 @@ const std::string& seed_script() {
     return seed;
 }
 
+const std::string& remote_peer_down_script() {
+    static const std::string script = R"(
+ip netns add a
+ip netns add b
+ip netns add c
+ip netns add d
+ip -n a tuntap add dev t1 mode tap
+ip -n b link add p0 type veth peer name q0 netns a
+ip -n b tuntap add dev x1 mode tap
+ip -n b tuntap add dev x2 mode tap
+ip -n b link add p1 type veth peer name q1 netns a
+ip -n c link add c0 type veth peer name c1 netns b
+ip -n c link set c0 up
+ip -n b link set c1 up
+ip -n d link add p3 type veth peer name q3 netns c
+ip -n a link set q0 up
+ip -n a link set q1 up
+ip -n c link set q3 up
+ip -n a addr add 10.3.0.1/24 dev q1
+)";
+    return script;
+}
+
+const std::string& line_script() {
+    static const std::string line = kLine;
+    return line;
+}
+
 const std::vector<Scenario>& sim_scenarios() {
     static const std::vector<Scenario> all = make();
     return all;
