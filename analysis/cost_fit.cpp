@@ -129,4 +129,10 @@ std::optional<MeshCostModel> fit_mesh_cost(const std::vector<double>& n, const s
     return m;
 }
 
+std::optional<BridgeCostModel> fit_bridge_cost(const std::vector<double>& n, const std::vector<double>& cost) {
+    auto line = fit_line(n, cost);
+    if (!line) return std::nullopt;
+    return BridgeCostModel{line->coef[0], line->coef[1], line->r2};
+}
+
 }  // namespace vethlab::analysis

@@ -1,7 +1,8 @@
 #pragma once
 // Least-squares fits for measured costs: a line, a parabola, and the cost model of a
-// full mesh -- a fixed part, a cost per namespace and a cost per veth pair -- with how
-// well each explains the measurements (R^2), and what the model says for a larger n.
+// full mesh -- a fixed part, a cost per namespace and a cost per veth pair -- and of a
+// bridge -- a fixed part and a cost per host -- with how well each explains the
+// measurements (R^2), and what the model says for a larger n.
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -37,5 +38,15 @@ std::optional<MeshCostModel> fit_mesh_cost(const std::vector<double>& n, const s
 // fixed part and the cost per pair; R^2 of the whole model against `cost`.
 std::optional<MeshCostModel> fit_mesh_cost(const std::vector<double>& n, const std::vector<double>& cost,
                                            double per_namespace);
+
+// cost(n) = fixed + per_host * n: a bridge with n hosts, each a namespace with one veth
+// pair whose other end is a port of the bridge (the bridge's own namespace and device
+// are in the fixed part).
+struct BridgeCostModel {
+    double fixed = 0, per_host = 0;
+    double r2 = 0;
+    double at(uint64_t n) const { return fixed + per_host * double(n); }
+};
+std::optional<BridgeCostModel> fit_bridge_cost(const std::vector<double>& n, const std::vector<double>& cost);
 
 }  // namespace vethlab::analysis

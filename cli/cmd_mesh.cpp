@@ -1,6 +1,7 @@
 // vethlab mesh: how many veth pairs, interfaces and addresses a full mesh of n namespaces
 // needs, against a bridge, a ring, a line and a star -- as a table, CSV, JSON or a chart.
-// With --measure (root) it builds each mesh on the kernel and fits what it costs.
+// With --measure (root) it builds each mesh and each bridge on the kernel and fits what
+// they cost.
 #include <fstream>
 #include <iostream>
 
@@ -101,6 +102,19 @@ double per_pair_left(const Measurement& m, const MeasuredRow& r) {
 
 std::string gib(double kib) { return fmt::format("{:.2f} GiB", kib / 1024 / 1024); }
 
+// The bridges' rows: per host, what is left once the fitted fixed part is taken off.
+std::string bridge_text(const Measurement& m) {
+    if (m.bridge_rows.empty()) return "";
+    std::string out = fmt::format("bridge (gen bridge n: n hosts, one veth pair each, on br0 in a switch namespace)\n"
+                                  "{:>4}  {:>6}  {:>9}  {:>10}  {:>11}  {:>9}\n",
+                                  "n", "pairs", "build s", "teardown s", "kernel KiB", "KiB/host");
+    for (const auto& r : m.bridge_rows)
+        out += fmt::format("{:>4}  {:>6}  {:>9.3f}  {:>10.3f}  {:>11.0f}  {:>9.1f}\n", r.n, r.pairs, r.build_s,
+                           r.teardown_s, r.kernel_kib,
+                           m.bridge_memory ? (r.kernel_kib - m.bridge_memory->fixed) / double(r.n) : 0.0);
+    return out + "KiB/host: what is left per host (its namespace, its pair, its port) once the fixed part is taken off.\n";
+}
+
 std::string measured_text(const Measurement& m, const MeshOptions& o, const std::optional<backend::MemInfo>& mem) {
     std::string out = fmt::format("{:>4}  {:>6}  {:>9}  {:>10}  {:>11}  {:>9}\n", "n", "pairs", "build s", "teardown s",
                                   "kernel KiB", "KiB/pair");
@@ -110,6 +124,7 @@ std::string measured_text(const Measurement& m, const MeshOptions& o, const std:
     out += "build s, teardown s: the fastest run; kernel KiB: increase of Slab + Percpu + VmallocUsed\n"
            "(/proc/meminfo), median of the runs;\n"
            "KiB/pair: what is left per pair once the fixed and per-namespace parts are taken off.\n";
+    out += bridge_text(m);
     if (!m.memory || !m.build) return out + "too few sizes measured to fit a model (give at least 3 values of n)\n";
     const auto& mm = *m.memory;
     const auto& b = *m.build;
@@ -121,10 +136,25 @@ std::string measured_text(const Measurement& m, const MeshOptions& o, const std:
         out += fmt::format("teardown: {:.3f} ms per pair, {:.3f} ms per namespace (R^2 = {:.4f})\n",
                            m.teardown->per_pair * 1e3, m.teardown->per_namespace * 1e3, m.teardown->r2);
     const uint64_t x = o.extrapolate;
-    out += fmt::format("n = {}: {} pairs, about {} of kernel memory, about {:.0f} s to build", x,
+    if (m.bridge_memory && m.bridge_build) {
+        out += fmt::format("bridge memory:   {:.1f} KiB per host, {:.0f} KiB fixed (R^2 = {:.4f})\n",
+                           m.bridge_memory->per_host, m.bridge_memory->fixed, m.bridge_memory->r2);
+        out += fmt::format("bridge build:    {:.3f} ms per host (R^2 = {:.4f})\n", m.bridge_build->per_host * 1e3,
+                           m.bridge_build->r2);
+        if (m.bridge_teardown)
+            out += fmt::format("bridge teardown: {:.3f} ms per host (R^2 = {:.4f})\n", m.bridge_teardown->per_host * 1e3,
+                               m.bridge_teardown->r2);
+    }
+    out += fmt::format("n = {}, full mesh: {} pairs, about {} of kernel memory, about {:.1f} s to build", x,
                        analysis::with_commas(analysis::mesh_pairs(x)), gib(mm.at(x)), b.at(x));
-    if (m.teardown) out += fmt::format(", {:.0f} s to tear down", m.teardown->at(x));
+    if (m.teardown) out += fmt::format(", {:.1f} s to tear down", m.teardown->at(x));
     out += "\n";
+    if (m.bridge_memory && m.bridge_build) {
+        out += fmt::format("n = {}, bridge:    {} pairs, about {} of kernel memory, about {:.1f} s to build", x,
+                           analysis::with_commas(x), gib(m.bridge_memory->at(x)), m.bridge_build->at(x));
+        if (m.bridge_teardown) out += fmt::format(", {:.1f} s to tear down", m.bridge_teardown->at(x));
+        out += "\n";
+    }
     if (mem && mm.per_pair > 0)
         out += fmt::format("largest full mesh in 80% of this machine's available memory ({}): n = {}\n",
                            gib(double(mem->available_kib)), mm.max_n_within(0.8 * double(mem->available_kib)));
@@ -134,6 +164,35 @@ std::string measured_text(const Measurement& m, const MeshOptions& o, const std:
 nlohmann::json model_json(const std::optional<analysis::MeshCostModel>& m) {
     if (!m) return nullptr;
     return {{"fixed", m->fixed}, {"per_namespace", m->per_namespace}, {"per_pair", m->per_pair}, {"r2", m->r2}};
+}
+
+nlohmann::json bridge_model_json(const std::optional<analysis::BridgeCostModel>& m) {
+    if (!m) return nullptr;
+    return {{"fixed", m->fixed}, {"per_host", m->per_host}, {"r2", m->r2}};
+}
+
+nlohmann::json bridge_json(const Measurement& m, const MeshOptions& o) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& r : m.bridge_rows)
+        rows.push_back({{"n", r.n},
+                        {"pairs", r.pairs},
+                        {"build_s", r.build_s},
+                        {"teardown_s", r.teardown_s},
+                        {"kernel_kib", r.kernel_kib},
+                        {"available_drop_kib", r.available_kib}});
+    nlohmann::json j{{"rows", rows},
+                     {"memory_kib", bridge_model_json(m.bridge_memory)},
+                     {"build_s", bridge_model_json(m.bridge_build)},
+                     {"teardown_s", bridge_model_json(m.bridge_teardown)}};
+    if (m.bridge_memory && m.bridge_build) {
+        const uint64_t x = o.extrapolate;
+        j["extrapolated"] = {{"n", x},
+                             {"pairs", x},
+                             {"kernel_kib", m.bridge_memory->at(x)},
+                             {"build_s", m.bridge_build->at(x)},
+                             {"teardown_s", m.bridge_teardown ? m.bridge_teardown->at(x) : 0.0}};
+    }
+    return j;
 }
 
 nlohmann::json measured_json(const Measurement& m, const MeshOptions& o, const std::optional<backend::MemInfo>& mem) {
@@ -161,32 +220,45 @@ nlohmann::json measured_json(const Measurement& m, const MeshOptions& o, const s
         if (mem && m.memory->per_pair > 0)
             j["max_n_in_80pct_available"] = m.memory->max_n_within(0.8 * double(mem->available_kib));
     }
+    j["bridge"] = bridge_json(m, o);
     if (!m.error.empty()) j["error"] = m.error;
     return j;
 }
 
 std::string measured_csv(const Measurement& m) {
-    std::string out = "n,pairs,build_s,teardown_s,kernel_kib,available_drop_kib\n";
-    for (const auto& r : m.rows)
-        out += fmt::format("{},{},{:.6f},{:.6f},{:.0f},{:.0f}\n", r.n, r.pairs, r.build_s, r.teardown_s, r.kernel_kib,
-                           r.available_kib);
+    std::string out = "topology,n,pairs,build_s,teardown_s,kernel_kib,available_drop_kib\n";
+    for (const auto* rows : {&m.rows, &m.bridge_rows})
+        for (const auto& r : *rows)
+            out += fmt::format("{},{},{},{:.6f},{:.6f},{:.0f},{:.0f}\n", rows == &m.rows ? "mesh" : "bridge", r.n,
+                               r.pairs, r.build_s, r.teardown_s, r.kernel_kib, r.available_kib);
     return out;
 }
 
-// The measured points and, when there is one, the fitted curve over the same n.
+// The measured points of the meshes and of the bridges and, when there is one, each
+// fitted curve over the same n: four series.
 bool write_measured_chart(const Measurement& m, const MeshOptions& o) {
     const bool memory = o.plot == "memory", build = o.plot == "build";
-    const auto& model = memory ? m.memory : build ? m.build : m.teardown;
-    analysis::Series measured{memory ? "measured (median)" : "measured (fastest)", {}}, fitted{"fit: a + b n + c n(n-1)/2", {}};
+    const double scale = memory ? 1024 : 1;
+    auto value = [&](const MeasuredRow& r) { return (memory ? r.kernel_kib : build ? r.build_s : r.teardown_s) / scale; };
+    const std::string kept = memory ? "measured (median)" : "measured (fastest)";
+    const auto& mesh_model = memory ? m.memory : build ? m.build : m.teardown;
+    const auto& bridge_model = memory ? m.bridge_memory : build ? m.bridge_build : m.bridge_teardown;
+    analysis::Series mesh{"full mesh: " + kept, {}}, mesh_fit{"full mesh fit: a + b n + c n(n-1)/2", {}};
+    analysis::Series bridge{"bridge: " + kept, {}}, bridge_fit{"bridge fit: a + b n", {}};
     for (const auto& r : m.rows) {
-        const double y = memory ? r.kernel_kib / 1024 : build ? r.build_s : r.teardown_s;
-        measured.points.emplace_back(double(r.n), y);
-        if (model) fitted.points.emplace_back(double(r.n), model->at(r.n) / (memory ? 1024 : 1));
+        mesh.points.emplace_back(double(r.n), value(r));
+        if (mesh_model) mesh_fit.points.emplace_back(double(r.n), mesh_model->at(r.n) / scale);
     }
-    std::vector<analysis::Series> series{measured};
-    if (model) series.push_back(fitted);
+    for (const auto& r : m.bridge_rows) {
+        bridge.points.emplace_back(double(r.n), value(r));
+        if (bridge_model) bridge_fit.points.emplace_back(double(r.n), bridge_model->at(r.n) / scale);
+    }
+    std::vector<analysis::Series> series{mesh};
+    if (mesh_model) series.push_back(mesh_fit);
+    if (!bridge.points.empty()) series.push_back(bridge);
+    if (bridge_model) series.push_back(bridge_fit);
     const std::string y = memory ? "kernel memory (MiB)" : build ? "build time (s)" : "teardown time (s)";
-    analysis::PlotOptions plot{fmt::format("{} of a full mesh of n namespaces", y), "n (namespaces)", y, o.log};
+    analysis::PlotOptions plot{fmt::format("{} of n namespaces: full mesh and bridge", y), "n (namespaces)", y, o.log};
     std::ofstream file(o.svg, std::ios::binary);
     if (file << analysis::svg_line_chart(series, plot)) return true;
     std::cerr << o.svg << ": cannot write file\n";
@@ -255,7 +327,8 @@ void add_mesh(CLI::App& app, Context& ctx) {
         ->check(CLI::IsMember({"pairs", "interfaces", "addresses", "memory", "build", "teardown"}))
         ->capture_default_str();
     cmd->add_flag("--measure", o->measure,
-                  "build each mesh on this kernel (root), time it, read its kernel memory, fit a cost model");
+                  "build each mesh and each bridge on this kernel (root), time them, read their kernel memory, fit "
+                  "cost models");
     cmd->add_option("--step", o->step, "with --measure: measure every STEP-th n")
         ->capture_default_str()
         ->check(CLI::Range(uint64_t(1), uint64_t(1000)));

@@ -68,13 +68,14 @@ Topology namespaces_topology(uint64_t n) {
     return parse_ip_script(script, fmt::format("namespaces-{}.sh", n)).topology;
 }
 
-std::optional<Topology> mesh_topology(uint64_t n, std::string& error) {
-    auto plan = analysis::generate(analysis::Shape::mesh, n, analysis::GenOptions{.routes = false});
+std::optional<Topology> generated_topology(analysis::Shape shape, uint64_t n, std::string& error) {
+    auto plan = analysis::generate(shape, n, analysis::GenOptions{.routes = false});
     if (!plan) {
         error = plan.error();
         return std::nullopt;
     }
-    Parsed parsed = parse_yaml_topology(analysis::plan_yaml(*plan), fmt::format("mesh-{}.yaml", n));
+    const std::string file = fmt::format("{}-{}.yaml", shape == analysis::Shape::bridge ? "bridge" : "mesh", n);
+    Parsed parsed = parse_yaml_topology(analysis::plan_yaml(*plan), file);
     if (!parsed.ok()) {
         error = "internal error: " + parsed.errors.front().str();
         return std::nullopt;
@@ -127,6 +128,49 @@ std::optional<analysis::MeshCostModel> time_model(const std::vector<double>& n, 
     return analysis::fit_mesh_cost(n, t, 0.0);
 }
 
+// `repeat` builds and teardowns of one topology of n namespaces; nullopt (error set,
+// naming n) when one failed or the run was interrupted.
+std::optional<MeasuredRow> measure_shape(analysis::Shape shape, uint64_t n, const MeasureOptions& o,
+                                         const std::string& prefix, std::ostream& log, std::string& error) {
+    const bool bridge = shape == analysis::Shape::bridge;
+    const std::string what = fmt::format("{} n = {}", bridge ? "bridge" : "mesh", n);
+    auto topo = generated_topology(shape, n, error);
+    if (!topo) return std::nullopt;
+    std::vector<Run> runs;
+    for (int r = 0; r < o.repeat; ++r) {
+        if (g_measure_stop.load()) {
+            error = "interrupted";
+            return std::nullopt;
+        }
+        const backend::LabOptions lab{fmt::format("measure-{}n{}", bridge ? "bridge-" : "", n), prefix, o.state_dir};
+        auto run = run_once(*topo, lab, error);
+        if (!run) {
+            error = fmt::format("{}: {}", what, error);
+            return std::nullopt;
+        }
+        log << fmt::format("{}: built in {:.3f} s, torn down in {:.3f} s, kernel memory +{:.0f} KiB\n", what,
+                           run->build_s, run->teardown_s, run->kernel_kib)
+            << std::flush;
+        runs.push_back(*run);
+    }
+    if (runs.empty()) {
+        error = what + ": no run";
+        return std::nullopt;
+    }
+    auto med = [&](double Run::*f) {
+        std::vector<double> v;
+        for (const auto& r : runs) v.push_back(r.*f);
+        return median(v);
+    };
+    auto fastest = [&](double Run::*f) {
+        double best = runs.front().*f;
+        for (const auto& r : runs) best = std::min(best, r.*f);
+        return best;
+    };
+    return MeasuredRow{n, bridge ? n : analysis::mesh_pairs(n), fastest(&Run::build_s), fastest(&Run::teardown_s),
+                       med(&Run::kernel_kib), med(&Run::available_kib)};
+}
+
 }  // namespace
 
 Measurement measure_meshes(const MeasureOptions& o, std::ostream& log) {
@@ -151,39 +195,15 @@ Measurement measure_meshes(const MeasureOptions& o, std::ostream& log) {
         if (!m.error.empty()) m.error = "namespaces alone: " + m.error;
         else if (!per_ns.empty()) m.namespace_kib = median(per_ns);
     }
+    // The mesh and the bridge of each n one after the other: a change of load on the
+    // machine weighs on both alike.
     for (uint64_t n = o.min; n <= o.max && m.error.empty(); n += o.step) {
-        auto topo = mesh_topology(n, m.error);
-        if (!topo) break;
-        std::vector<Run> runs;
-        for (int r = 0; r < o.repeat && m.error.empty(); ++r) {
-            if (g_measure_stop.load()) {
-                m.error = "interrupted";
-                break;
-            }
-            const backend::LabOptions lab{fmt::format("measure-n{}", n), prefix, o.state_dir};
-            auto run = run_once(*topo, lab, m.error);
-            if (!run) {
-                m.error = fmt::format("n = {}: {}", n, m.error);
-                break;
-            }
-            log << fmt::format("n = {}: built in {:.3f} s, torn down in {:.3f} s, kernel memory +{:.0f} KiB\n", n,
-                               run->build_s, run->teardown_s, run->kernel_kib)
-                << std::flush;
-            runs.push_back(*run);
-        }
-        if (runs.size() != size_t(o.repeat)) break;
-        auto med = [&](double Run::*f) {
-            std::vector<double> v;
-            for (const auto& r : runs) v.push_back(r.*f);
-            return median(v);
-        };
-        auto fastest = [&](double Run::*f) {
-            double best = runs.front().*f;
-            for (const auto& r : runs) best = std::min(best, r.*f);
-            return best;
-        };
-        m.rows.push_back({n, analysis::mesh_pairs(n), fastest(&Run::build_s), fastest(&Run::teardown_s),
-                          med(&Run::kernel_kib), med(&Run::available_kib)});
+        auto row = measure_shape(analysis::Shape::mesh, n, o, prefix, log, m.error);
+        if (!row) break;
+        m.rows.push_back(*row);
+        row = measure_shape(analysis::Shape::bridge, n, o, prefix, log, m.error);
+        if (!row) break;
+        m.bridge_rows.push_back(*row);
         if (o.step == 0) break;
     }
     sigaction(SIGINT, &old_int, nullptr);
@@ -198,6 +218,16 @@ Measurement measure_meshes(const MeasureOptions& o, std::ostream& log) {
     m.memory = m.namespace_kib > 0 ? analysis::fit_mesh_cost(n, mem, m.namespace_kib) : analysis::fit_mesh_cost(n, mem);
     m.build = time_model(n, build);
     m.teardown = time_model(n, teardown);
+    std::vector<double> bn, bmem, bbuild, bteardown;
+    for (const auto& r : m.bridge_rows) {
+        bn.push_back(double(r.n));
+        bmem.push_back(r.kernel_kib);
+        bbuild.push_back(r.build_s);
+        bteardown.push_back(r.teardown_s);
+    }
+    m.bridge_memory = analysis::fit_bridge_cost(bn, bmem);
+    m.bridge_build = analysis::fit_bridge_cost(bn, bbuild);
+    m.bridge_teardown = analysis::fit_bridge_cost(bn, bteardown);
     return m;
 }
 

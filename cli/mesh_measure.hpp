@@ -1,7 +1,8 @@
 #pragma once
-// vethlab mesh --measure: build each full mesh on the kernel (through the backend, in
-// this process, under a per-run namespace prefix), time its creation and teardown, read
-// the kernel memory it costs, and fit a cost model per namespace and per veth pair.
+// vethlab mesh --measure: build each full mesh and each bridge (`gen bridge n`) on the
+// kernel (through the backend, in this process, under a per-run namespace prefix), time
+// its creation and teardown, read the kernel memory it costs, and fit a cost model: per
+// namespace and per veth pair for the mesh, per host for the bridge.
 #include <cstdint>
 #include <iosfwd>
 #include <optional>
@@ -19,18 +20,20 @@ struct MeasureOptions {
 };
 
 struct MeasuredRow {
-    uint64_t n = 0, pairs = 0;
+    uint64_t n = 0, pairs = 0;           // a bridge: one pair per host (pairs = n)
     double build_s = 0, teardown_s = 0;  // fastest of the runs (others' load only adds)
     double kernel_kib = 0;               // slab + percpu + vmalloc, median increase
     double available_kib = 0;            // median drop of MemAvailable
 };
 
 struct Measurement {
-    std::vector<MeasuredRow> rows;
+    std::vector<MeasuredRow> rows;         // full meshes
+    std::vector<MeasuredRow> bridge_rows;  // bridges of the same n, built after each mesh
     // Kernel memory of one namespace, from max namespaces without links (median of the
     // runs); the memory model takes it as its per-namespace cost. 0: not measured.
     double namespace_kib = 0;
     std::optional<analysis::MeshCostModel> memory, build, teardown;  // KiB, s, s
+    std::optional<analysis::BridgeCostModel> bridge_memory, bridge_build, bridge_teardown;
     std::string error;                                                // set: stopped there
 };
 

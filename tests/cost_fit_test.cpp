@@ -74,3 +74,19 @@ TEST_CASE("cost fit: with the namespace cost known, the pairs take the rest", "[
     CHECK(m->r2 > 0.999);
     CHECK(m->r2 < 1);
 }
+
+TEST_CASE("cost fit: a bridge model is a fixed part and a cost per host", "[analysis][cost]") {
+    std::vector<double> n, cost;
+    for (int k = 4; k <= 48; k += 4) {
+        n.push_back(k);
+        cost.push_back(300 + 255.0 * k + (k % 8 ? 30 : -30));
+    }
+    const auto m = fit_bridge_cost(n, cost);
+    REQUIRE(m);
+    CHECK(m->per_host == Approx(255.0).epsilon(0.01));
+    CHECK(m->fixed == Approx(300.0).margin(40));
+    CHECK(m->r2 > 0.999);
+    CHECK(m->r2 < 1);
+    CHECK(m->at(400) == Approx(m->fixed + m->per_host * 400));
+    CHECK_FALSE(fit_bridge_cost({4}, {1000}));
+}

@@ -12,43 +12,11 @@
 using namespace vethlab;
 using vethlab::testing::parse_xml;
 using vethlab::testing::XmlNode;
+using vethlab::testing::AxisMap;
+using vethlab::testing::axis_map;
+using vethlab::testing::polyline_points;
 
 namespace {
-
-// From pixels back to data along one axis, fitted through its first and last tick.
-struct AxisMap {
-    double v0, p0, v1, p1;
-    bool log;
-    double value(double px) const {
-        const double t = (px - p0) / (p1 - p0);
-        return log ? std::pow(10, std::log10(v0) + t * (std::log10(v1) - std::log10(v0))) : v0 + t * (v1 - v0);
-    }
-};
-
-AxisMap axis_map(const XmlNode& svg, const std::string& which, bool log) {
-    const XmlNode* axis = nullptr;
-    for (const auto* g : svg.find_all("g", "axis"))
-        if (g->has_class(which)) axis = g;
-    REQUIRE(axis);
-    const auto ticks = axis->find_all("g", "tick");
-    REQUIRE(ticks.size() >= 2);
-    auto pos = [&](const XmlNode* t) {
-        const XmlNode* line = t->find_all("line", "grid").at(0);
-        return which == "x" ? line->number("x1") : line->number("y1");
-    };
-    return {ticks.front()->number("data-value"), pos(ticks.front()), ticks.back()->number("data-value"),
-            pos(ticks.back()), log};
-}
-
-std::vector<std::pair<double, double>> polyline_points(const XmlNode& series) {
-    std::vector<std::pair<double, double>> out;
-    std::istringstream in(series.find_all("polyline").at(0)->attr("points"));
-    for (std::string xy; in >> xy;) {
-        const auto comma = xy.find(',');
-        out.emplace_back(std::stod(xy.substr(0, comma)), std::stod(xy.substr(comma + 1)));
-    }
-    return out;
-}
 
 void check_reads_back(const std::vector<analysis::Series>& data, bool log) {
     analysis::PlotOptions o{"veth pairs needed by n namespaces", "n (namespaces)", "veth pairs", log};

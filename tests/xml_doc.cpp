@@ -2,8 +2,10 @@
 
 #include <expat.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <sstream>
+#include <stdexcept>
 
 namespace vethlab::testing {
 
@@ -70,6 +72,36 @@ XmlParse parse_xml(const std::string& text) {
                     std::to_string(XML_GetCurrentLineNumber(p));
     else out.root = std::move(b.root);
     XML_ParserFree(p);
+    return out;
+}
+
+double AxisMap::value(double px) const {
+    const double t = (px - p0) / (p1 - p0);
+    return log ? std::pow(10, std::log10(v0) + t * (std::log10(v1) - std::log10(v0))) : v0 + t * (v1 - v0);
+}
+
+AxisMap axis_map(const XmlNode& svg, const std::string& which, bool log) {
+    const XmlNode* axis = nullptr;
+    for (const auto* g : svg.find_all("g", "axis"))
+        if (g->has_class(which)) axis = g;
+    if (!axis) throw std::runtime_error("the chart has no " + which + " axis");
+    const auto ticks = axis->find_all("g", "tick");
+    if (ticks.size() < 2) throw std::runtime_error("the " + which + " axis has fewer than two ticks");
+    auto pos = [&](const XmlNode* t) {
+        const XmlNode* line = t->find_all("line", "grid").at(0);
+        return which == "x" ? line->number("x1") : line->number("y1");
+    };
+    return {ticks.front()->number("data-value"), pos(ticks.front()), ticks.back()->number("data-value"),
+            pos(ticks.back()), log};
+}
+
+std::vector<std::pair<double, double>> polyline_points(const XmlNode& series) {
+    std::vector<std::pair<double, double>> out;
+    std::istringstream in(series.find_all("polyline").at(0)->attr("points"));
+    for (std::string xy; in >> xy;) {
+        const auto comma = xy.find(',');
+        out.emplace_back(std::stod(xy.substr(0, comma)), std::stod(xy.substr(comma + 1)));
+    }
     return out;
 }
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vethlab::testing {
@@ -27,5 +28,17 @@ struct XmlParse {
 };
 
 XmlParse parse_xml(const std::string& text);
+
+// Charts from analysis/svg_plot: from pixels back to data along one axis, fitted through
+// its first and last tick.
+struct AxisMap {
+    double v0, p0, v1, p1;
+    bool log;
+    double value(double px) const;
+};
+// The axis of class `which` ("x" or "y") of the chart `svg`; throws if it has fewer than two ticks.
+AxisMap axis_map(const XmlNode& svg, const std::string& which, bool log);
+// The (x, y) pixels of a <g class="series">'s polyline.
+std::vector<std::pair<double, double>> polyline_points(const XmlNode& series);
 
 }  // namespace vethlab::testing
