@@ -125,7 +125,7 @@ private:
                 made_.insert({name, l.name});
                 made_.insert({p->first->name, p->second->name});
                 op(CreateVeth{{name, l.name, opts(name, l)}, {p->first->name, p->second->name, opts(p->first->name, *p->second)}});
-            } else if (l.kind == LinkKind::tap || l.kind == LinkKind::dummy) {
+            } else if (l.kind == LinkKind::tap || l.kind == LinkKind::dummy || l.kind == LinkKind::bridge) {
                 say(fmt::format("{}: {} {} is missing", name, to_string(l.kind), l.name));
                 made_.insert({name, l.name});
                 op(CreateLink{name, l.name, l.kind, opts(name, l)});
@@ -156,6 +156,14 @@ private:
                 say_if(fmt::format("{}: {}: {} on the kernel, {} in the file", name, wl.name, on_off(l->admin_up),
                                 on_off(wl.admin_up)));
                 change.up = wl.admin_up;
+            }
+            // A port released by hand (nomaster), or put on another bridge.
+            const std::string have_master = l->master ? cur_.ns(name)->ifname(l->master) : "";
+            const std::string want_master = wl.master ? w.ifname(wl.master) : "";
+            if (have_master != want_master) {
+                say_if(fmt::format("{}: {}: master {} on the kernel, {} in the file", name, wl.name,
+                                   have_master.empty() ? "none" : have_master, want_master.empty() ? "none" : want_master));
+                change.master = want_master;
             }
             if (change != LinkChange{}) op(SetLink{name, wl.name, change});
         }

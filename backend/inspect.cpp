@@ -17,9 +17,10 @@ public:
     Inspected run() {
         for (const auto& ns : spaces_) add(NetnsAdd{name(ns.name)});
         for (const auto& ns : spaces_) links(ns);
+        for (const auto& ns : spaces_) masters(ns);
         for (const auto& ns : spaces_)
             for (const auto& l : ns.links)
-                if (l.up && created_.count({ns.name, l.ifindex})) add(LinkSet{.ns = name(ns.name), .name = l.name, .up = true});
+                if (l.up() && created_.count({ns.name, l.ifindex})) add(LinkSet{.ns = name(ns.name), .name = l.name, .up = true});
         for (const auto& ns : spaces_) addresses(ns);
         for (const auto& ns : spaces_) routes(ns);
         for (const auto& ns : spaces_) sysctls(ns);
@@ -71,6 +72,13 @@ private:
                 add_op(add);
                 continue;
             }
+            if (l.kind == "bridge") {
+                // No MTU: the model follows its ports as the kernel does (masters() sets
+                // one the kernel holds otherwise). No MAC either: the file never pins it.
+                created_.insert({ns.name, l.ifindex});
+                add_op(LinkAdd{.ns = name(ns.name), .name = l.name, .kind = LinkKind::bridge});
+                continue;
+            }
             if (l.kind != "veth") {
                 out_.warnings.push_back(fmt::format("{}: a {} link, which vethlab does not model; left out", where,
                                                     l.kind.empty() ? "kind-less" : l.kind));
@@ -100,10 +108,40 @@ private:
 
     void add_op(const LinkAdd& link) { add(EditOp(link)); }
 
+    // Each port onto its bridge (IFLA_MASTER), then the bridges' MTU where it is not the
+    // one their ports give them (set by hand: BROPT_MTU_SET_BY_USER).
+    void masters(const KernelNs& ns) {
+        for (const auto& l : ns.links) {
+            if (!l.master || !created_.count({ns.name, l.ifindex})) continue;
+            const KernelLink* bridge = ns.link(l.master);
+            if (!bridge || bridge->kind != "bridge" || !created_.count({ns.name, bridge->ifindex})) {
+                out_.warnings.push_back(fmt::format("{}: {}: its master (ifindex {}) is not a bridge inspected; "
+                                                    "left out of it",
+                                                    name(ns.name), l.name, l.master));
+                continue;
+            }
+            add(LinkSet{.ns = name(ns.name), .name = l.name, .master = bridge->name});
+        }
+        for (const auto& l : ns.links) {
+            if (l.kind != "bridge" || !created_.count({ns.name, l.ifindex})) continue;
+            const Namespace* model = out_.state.ns(name(ns.name));
+            const Link* ml = model ? model->link(l.name) : nullptr;
+            if (ml && ml->mtu != l.mtu) add(LinkSet{.ns = name(ns.name), .name = l.name, .mtu = l.mtu});
+        }
+    }
+
+    // An address the model already gave the link (127.0.0.1/8 when lo came up).
+    bool made_by_model(const std::string& ns, const std::string& dev, const KernelAddr& a) const {
+        const Namespace* model = out_.state.ns(ns);
+        const Link* l = model ? model->link(dev) : nullptr;
+        return l && std::any_of(l->addrs.begin(), l->addrs.end(), [&](const Address& x) { return x.addr == a.addr; });
+    }
+
     void addresses(const KernelNs& ns) {
         for (const auto& a : ns.addrs) {
             const KernelLink* l = ns.link(a.ifindex);
             if (!l || !created_.count({ns.name, l->ifindex})) continue;
+            if (made_by_model(name(ns.name), l->name, a)) continue;
             add(AddrAdd{name(ns.name), l->name, a.addr, a.broadcast});
         }
     }

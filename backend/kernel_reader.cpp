@@ -3,9 +3,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
-#include <linux/if_arp.h>
 #include <linux/if_link.h>
-#include <linux/if_tun.h>
 #include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
 #include <unistd.h>
@@ -21,6 +19,7 @@
 #include <netlink/msg.h>
 
 #include "backend/netns.hpp"
+#include "backend/nl_messages.hpp"
 #include "backend/nl_request.hpp"
 #include "backend/ns_files.hpp"
 #include "model/netstate.hpp"
@@ -40,46 +39,10 @@ Ipv4 ipv4_attr(const nlattr* a) {
     return Ipv4(ntohl(be));
 }
 
-std::string link_kind(const ifinfomsg* ifi, nlattr* linkinfo) {
-    if (ifi->ifi_type == ARPHRD_LOOPBACK) return "loopback";
-    if (!linkinfo) return "";
-    nlattr* info[IFLA_INFO_MAX + 1] = {};
-    if (nla_parse_nested(info, IFLA_INFO_MAX, linkinfo, nullptr) < 0 || !info[IFLA_INFO_KIND]) return "";
-    std::string kind = nla_get_string(info[IFLA_INFO_KIND]);
-    if (kind == "tun" && info[IFLA_INFO_DATA]) {
-        nlattr* tun[IFLA_TUN_MAX + 1] = {};
-        if (nla_parse_nested(tun, IFLA_TUN_MAX, info[IFLA_INFO_DATA], nullptr) >= 0 && tun[IFLA_TUN_TYPE] &&
-            nla_get_u8(tun[IFLA_TUN_TYPE]) == IFF_TAP)
-            kind = "tap";
-    }
-    return kind;
-}
-
 std::optional<std::string> read_links(nl_sock* sk, KernelNs& out) {
-    ifinfomsg ifi{};
-    ifi.ifi_family = AF_UNSPEC;
-    NlMsg m = request(RTM_GETLINK, &ifi, sizeof ifi);
-    uint32_t mask = RTEXT_FILTER_SKIP_STATS;
-    nla_put(m.get(), IFLA_EXT_MASK, sizeof mask, &mask);
+    NlMsg m = msg::dump_links();
     NlReply r = transact(sk, m.get(), [&](nlmsghdr* h) {
-        if (h->nlmsg_type != RTM_NEWLINK) return;
-        nlattr* tb[IFLA_MAX + 1] = {};
-        if (nlmsg_parse(h, sizeof(ifinfomsg), tb, IFLA_MAX, nullptr) < 0 || !tb[IFLA_IFNAME]) return;
-        const auto* info = static_cast<const ifinfomsg*>(nlmsg_data(h));
-        KernelLink l;
-        l.ifindex = info->ifi_index;
-        l.name = nla_get_string(tb[IFLA_IFNAME]);
-        l.kind = link_kind(info, tb[IFLA_LINKINFO]);
-        l.up = info->ifi_flags & IFF_UP;
-        if (tb[IFLA_MTU]) l.mtu = nla_get_u32(tb[IFLA_MTU]);
-        if (tb[IFLA_ADDRESS] && nla_len(tb[IFLA_ADDRESS]) == 6) {
-            std::array<uint8_t, 6> b{};
-            std::memcpy(b.data(), nla_data(tb[IFLA_ADDRESS]), 6);
-            l.mac = Mac(b);
-        }
-        if (tb[IFLA_LINK]) l.peer_ifindex = int(nla_get_u32(tb[IFLA_LINK]));
-        if (tb[IFLA_LINK_NETNSID]) l.peer_nsid = int(nla_get_s32(tb[IFLA_LINK_NETNSID]));
-        out.links.push_back(std::move(l));
+        if (auto l = parse_link(h)) out.links.push_back(KernelLink{std::move(*l), ""});
     });
     if (!r.ok()) return ip_error_text(r);
     std::sort(out.links.begin(), out.links.end(), [](const auto& a, const auto& b) { return a.ifindex < b.ifindex; });
@@ -114,32 +77,7 @@ std::optional<std::string> read_routes(nl_sock* sk, KernelNs& out) {
     rtmsg rtm{};
     rtm.rtm_family = AF_INET;
     NlReply r = transact(sk, request(RTM_GETROUTE, &rtm, sizeof rtm).get(), [&](nlmsghdr* h) {
-        if (h->nlmsg_type != RTM_NEWROUTE) return;
-        nlattr* tb[RTA_MAX + 1] = {};
-        if (nlmsg_parse(h, sizeof(rtmsg), tb, RTA_MAX, nullptr) < 0) return;
-        const auto* msg = static_cast<const rtmsg*>(nlmsg_data(h));
-        if (msg->rtm_family != AF_INET || (msg->rtm_flags & RTM_F_CLONED)) return;
-        Route route;
-        route.table = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) : msg->rtm_table;
-        switch (msg->rtm_type) {
-            case RTN_LOCAL: route.type = RouteType::local; break;
-            case RTN_BROADCAST: route.type = RouteType::broadcast; break;
-            case RTN_BLACKHOLE: route.type = RouteType::blackhole; break;
-            case RTN_UNREACHABLE: route.type = RouteType::unreachable; break;
-            case RTN_PROHIBIT: route.type = RouteType::prohibit; break;
-            case RTN_UNICAST: route.type = RouteType::unicast; break;
-            default: return;  // multicast, nat, throw...: not modelled
-        }
-        route.dst = Prefix(tb[RTA_DST] ? ipv4_attr(tb[RTA_DST]) : Ipv4(), msg->rtm_dst_len);
-        route.tos = msg->rtm_tos;
-        if (tb[RTA_PRIORITY]) route.metric = nla_get_u32(tb[RTA_PRIORITY]);
-        if (tb[RTA_GATEWAY]) route.gateway = ipv4_attr(tb[RTA_GATEWAY]);
-        if (tb[RTA_OIF]) route.oif = int(nla_get_u32(tb[RTA_OIF]));
-        if (tb[RTA_PREFSRC]) route.prefsrc = ipv4_attr(tb[RTA_PREFSRC]);
-        route.scope = RouteScope(msg->rtm_scope);
-        route.proto = RouteProto(msg->rtm_protocol);
-        route.onlink = msg->rtm_flags & RTNH_F_ONLINK;
-        out.routes.push_back(route);
+        if (auto route = parse_route(h, RouteParse::dump)) out.routes.push_back(*route);
     });
     if (!r.ok()) return ip_error_text(r);
     return std::nullopt;

@@ -1,6 +1,6 @@
 #pragma once
 // Reading a namespace's live state from the kernel, read only: one NETLINK_ROUTE socket
-// opened inside it (links with their veth peers' link-netnsid, IPv4 addresses, IPv4
+// opened inside it (links with their veth peers' link-netnsid and bridge masters, IPv4 addresses, IPv4
 // routes of every table) and its /proc/sys (the sysctls the model knows).
 #include <cstdint>
 #include <map>
@@ -8,23 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "backend/rtnl_dump.hpp"
 #include "model/ipv4.hpp"
-#include "model/mac.hpp"
 #include "model/result.hpp"
 #include "model/route_table.hpp"
 
 namespace vethlab::backend {
 
-struct KernelLink {
-    int ifindex = 0;
-    std::string name;
-    std::string kind;  // "loopback", "veth", "tap", "tun", "dummy", or IFLA_INFO_KIND as is
-    bool up = false;
-    uint32_t mtu = 0;
-    Mac mac;
-    int peer_ifindex = 0;         // IFLA_LINK
-    std::optional<int> peer_nsid;  // IFLA_LINK_NETNSID: the peer is in another namespace
-    std::string peer_ns;          // that namespace's name, when it is one of those read
+struct KernelLink : RtnlLink {
+    std::string peer_ns;  // a veth peer's namespace, when it is one of those read
 };
 
 struct KernelAddr {

@@ -25,17 +25,6 @@ Ipv4 addr_of(nlattr* a) {
     return Ipv4(ntohl(be));
 }
 
-RouteType type_of(uint8_t t) {
-    switch (t) {
-        case RTN_LOCAL: return RouteType::local;
-        case RTN_BROADCAST: return RouteType::broadcast;
-        case RTN_BLACKHOLE: return RouteType::blackhole;
-        case RTN_UNREACHABLE: return RouteType::unreachable;
-        case RTN_PROHIBIT: return RouteType::prohibit;
-        default: return RouteType::unicast;
-    }
-}
-
 NlMsg route_request(int flags, Ipv4 dst, bool with_dst) {
     NlMsg m(nlmsg_alloc_simple(RTM_GETROUTE, flags));
     rtmsg rtm{};
@@ -46,32 +35,7 @@ NlMsg route_request(int flags, Ipv4 dst, bool with_dst) {
     return m;
 }
 
-// A route message as a model Route (its oif an ifindex of this namespace).
-std::optional<Route> parse_route(nlmsghdr* h) {
-    if (h->nlmsg_type != RTM_NEWROUTE) return std::nullopt;
-    const auto* rtm = static_cast<const rtmsg*>(nlmsg_data(h));
-    if (rtm->rtm_family != AF_INET) return std::nullopt;
-    nlattr* tb[RTA_MAX + 1] = {};
-    if (nlmsg_parse(h, sizeof(rtmsg), tb, RTA_MAX, nullptr) < 0) return std::nullopt;
-    Route r;
-    r.table = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
-    r.type = type_of(rtm->rtm_type);
-    r.dst = Prefix(tb[RTA_DST] ? addr_of(tb[RTA_DST]) : Ipv4(), rtm->rtm_dst_len);
-    r.tos = rtm->rtm_tos;
-    r.metric = tb[RTA_PRIORITY] ? nla_get_u32(tb[RTA_PRIORITY]) : 0;
-    if (tb[RTA_GATEWAY]) r.gateway = addr_of(tb[RTA_GATEWAY]);
-    if (tb[RTA_OIF]) r.oif = int(nla_get_u32(tb[RTA_OIF]));
-    if (tb[RTA_PREFSRC]) r.prefsrc = addr_of(tb[RTA_PREFSRC]);
-    r.scope = RouteScope(rtm->rtm_scope);
-    r.proto = RouteProto(rtm->rtm_protocol);
-    r.onlink = (rtm->rtm_flags & RTNH_F_ONLINK) != 0;
-    return r;
-}
-
 }  // namespace
-
-bool LiveLink::up() const { return (flags & IFF_UP) != 0; }
-bool LiveLink::lower_up() const { return (flags & IFF_LOWER_UP) != 0; }
 
 Result<NetnsQuery> NetnsQuery::open(const std::string& ns) {
     auto fd = open_netns(ns);
@@ -87,7 +51,7 @@ RouteAnswer NetnsQuery::route_get(Ipv4 dst) {
     std::optional<Route> got;
     NlMsg m = route_request(0, dst, true);
     const NlReply r = transact(sock_.get(), m.get(), [&](nlmsghdr* h) {
-        if (!got) got = parse_route(h);
+        if (!got) got = parse_route(h, RouteParse::answer);
     });
     if (!r.ok()) {
         a.error = r.extack.empty() ? std::strerror(-r.error) : r.extack;
@@ -118,18 +82,7 @@ Result<std::vector<LiveLink>> NetnsQuery::links() {
     std::vector<LiveLink> out;
     NlMsg m = msg::dump_links();
     const NlReply r = transact(sock_.get(), m.get(), [&](nlmsghdr* h) {
-        if (h->nlmsg_type != RTM_NEWLINK) return;
-        nlattr* tb[IFLA_MAX + 1] = {};
-        if (nlmsg_parse(h, sizeof(ifinfomsg), tb, IFLA_MAX, nullptr) < 0 || !tb[IFLA_IFNAME]) return;
-        const auto* ifi = static_cast<const ifinfomsg*>(nlmsg_data(h));
-        LiveLink l;
-        l.ifindex = ifi->ifi_index;
-        l.name = nla_get_string(tb[IFLA_IFNAME]);
-        l.flags = ifi->ifi_flags;
-        if (tb[IFLA_OPERSTATE]) l.operstate = nla_get_u8(tb[IFLA_OPERSTATE]);
-        if (tb[IFLA_QDISC]) l.qdisc = nla_get_string(tb[IFLA_QDISC]);
-        l.has_lower = tb[IFLA_LINK] && int(nla_get_u32(tb[IFLA_LINK])) != l.ifindex;
-        out.push_back(std::move(l));
+        if (auto l = parse_link(h)) out.push_back(std::move(*l));
     });
     if (!r.ok()) return Error{ip_error_text(r)};
     return out;
@@ -139,7 +92,7 @@ Result<std::vector<Route>> NetnsQuery::routes() {
     std::vector<Route> out;
     NlMsg m = route_request(NLM_F_DUMP, Ipv4(), false);
     const NlReply r = transact(sock_.get(), m.get(), [&](nlmsghdr* h) {
-        if (auto route = parse_route(h); route && (route->table == kTableMain || route->table == kTableLocal))
+        if (auto route = parse_route(h, RouteParse::dump); route && (route->table == kTableMain || route->table == kTableLocal))
             out.push_back(*route);
     });
     if (!r.ok()) return Error{ip_error_text(r)};
@@ -235,7 +188,7 @@ std::vector<std::string> wait_for_linkwatch(std::vector<NetnsQuery*> spaces, con
                 // Without carrier: a veth is LOWERLAYERDOWN only once linkwatch ran -- which
                 // flushes the device's neighbours, and with them any probe waiting for ARP.
                 const bool settled = l.lower_up()  ? oper_up && l.qdisc != "noop"
-                                     : l.has_lower ? l.operstate == IF_OPER_LOWERLAYERDOWN
+                                     : l.has_lower() ? l.operstate == IF_OPER_LOWERLAYERDOWN
                                                    : l.operstate != IF_OPER_UP;
                 if (!settled) unsettled.push_back(names[i] + ":" + l.name);
             }

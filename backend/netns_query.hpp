@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "backend/nl_request.hpp"
+#include "backend/rtnl_dump.hpp"
 #include "backend/unique_fd.hpp"
 #include "model/result.hpp"
 #include "model/route_answer.hpp"
@@ -16,16 +17,8 @@
 
 namespace vethlab::backend {
 
-struct LiveLink {
-    int ifindex = 0;
-    std::string name;
-    unsigned flags = 0;     // IFF_UP, IFF_LOWER_UP, ...
-    uint8_t operstate = 0;  // IF_OPER_*
-    std::string qdisc;      // "noop" until linkwatch attached the real one
-    bool has_lower = false; // IFLA_LINK names another device (a veth's peer)
-    bool up() const;
-    bool lower_up() const;
-};
+// A link as verify reads it: flags, operstate, qdisc (rtnl_dump's reading).
+using LiveLink = RtnlLink;
 
 struct KernelNeighbour {
     std::string dev;
