@@ -33,12 +33,6 @@ NlMsg request(int type, const void* header, size_t size, int flags = NLM_F_DUMP)
     return m;
 }
 
-Ipv4 ipv4_attr(const nlattr* a) {
-    uint32_t be = 0;
-    std::memcpy(&be, nla_data(a), sizeof be);
-    return Ipv4(ntohl(be));
-}
-
 std::optional<std::string> read_links(nl_sock* sk, KernelNs& out) {
     NlMsg m = msg::dump_links();
     NlReply r = transact(sk, m.get(), [&](nlmsghdr* h) {
@@ -50,24 +44,8 @@ std::optional<std::string> read_links(nl_sock* sk, KernelNs& out) {
 }
 
 std::optional<std::string> read_addresses(nl_sock* sk, KernelNs& out) {
-    ifaddrmsg ifa{};
-    ifa.ifa_family = AF_INET;
-    NlReply r = transact(sk, request(RTM_GETADDR, &ifa, sizeof ifa).get(), [&](nlmsghdr* h) {
-        if (h->nlmsg_type != RTM_NEWADDR) return;
-        nlattr* tb[IFA_MAX + 1] = {};
-        if (nlmsg_parse(h, sizeof(ifaddrmsg), tb, IFA_MAX, nullptr) < 0) return;
-        const auto* msg = static_cast<const ifaddrmsg*>(nlmsg_data(h));
-        nlattr* local = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
-        if (msg->ifa_family != AF_INET || !local) return;
-        KernelAddr a;
-        a.ifindex = int(msg->ifa_index);
-        a.addr = IfAddr(ipv4_attr(local), msg->ifa_prefixlen);
-        if (tb[IFA_BROADCAST]) a.broadcast = ipv4_attr(tb[IFA_BROADCAST]);
-        a.scope = msg->ifa_scope;
-        uint32_t flags = msg->ifa_flags;
-        if (tb[IFA_FLAGS]) flags = nla_get_u32(tb[IFA_FLAGS]);
-        a.secondary = flags & IFA_F_SECONDARY;
-        out.addrs.push_back(a);
+    NlReply r = transact(sk, msg::dump_addresses().get(), [&](nlmsghdr* h) {
+        if (auto a = parse_addr(h)) out.addrs.push_back(*a);
     });
     if (!r.ok()) return ip_error_text(r);
     return std::nullopt;

@@ -19,13 +19,7 @@ struct KernelLink : RtnlLink {
     std::string peer_ns;  // a veth peer's namespace, when it is one of those read
 };
 
-struct KernelAddr {
-    int ifindex = 0;
-    IfAddr addr;
-    std::optional<Ipv4> broadcast;
-    uint8_t scope = 0;
-    bool secondary = false;
-};
+using KernelAddr = RtnlAddr;
 
 struct KernelNs {
     std::string name;  // as on the kernel

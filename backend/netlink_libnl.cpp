@@ -14,6 +14,7 @@
 #include "backend/netns.hpp"
 #include "backend/nl_messages.hpp"
 #include "backend/ns_files.hpp"
+#include "backend/rtnl_dump.hpp"
 
 namespace vethlab::backend {
 namespace {
@@ -48,11 +49,7 @@ Result<int> LibnlNetlink::ifindex(Space& s, const std::string& name) {
     if (!s.fresh) {
         s.ifindex.clear();
         NlReply r = transact(s.sock.get(), msg::dump_links().get(), [&](nlmsghdr* h) {
-            if (h->nlmsg_type != RTM_NEWLINK) return;
-            nlattr* tb[IFLA_MAX + 1] = {};
-            if (nlmsg_parse(h, sizeof(ifinfomsg), tb, IFLA_MAX, nullptr) < 0 || !tb[IFLA_IFNAME]) return;
-            const auto* ifi = static_cast<const ifinfomsg*>(nlmsg_data(h));
-            s.ifindex[nla_get_string(tb[IFLA_IFNAME])] = ifi->ifi_index;
+            if (auto l = parse_link(h)) s.ifindex[l->name] = l->ifindex;
         });
         if (!r.ok()) return Error{ip_error_text(r)};
         s.fresh = true;

@@ -19,12 +19,6 @@
 namespace vethlab::backend {
 namespace {
 
-Ipv4 addr_of(nlattr* a) {
-    uint32_t be = 0;
-    std::memcpy(&be, nla_data(a), sizeof be);
-    return Ipv4(ntohl(be));
-}
-
 NlMsg route_request(int flags, Ipv4 dst, bool with_dst) {
     NlMsg m(nlmsg_alloc_simple(RTM_GETROUTE, flags));
     rtmsg rtm{};
@@ -101,17 +95,8 @@ Result<std::vector<Route>> NetnsQuery::routes() {
 
 Result<std::vector<std::pair<std::string, Ipv4>>> NetnsQuery::addresses() {
     std::vector<std::pair<int, Ipv4>> found;
-    NlMsg dump(nlmsg_alloc_simple(RTM_GETADDR, NLM_F_DUMP));
-    ifaddrmsg ifa{};
-    ifa.ifa_family = AF_INET;
-    nlmsg_append(dump.get(), &ifa, sizeof ifa, NLMSG_ALIGNTO);
-    NlReply r = transact(sock_.get(), dump.get(), [&](nlmsghdr* h) {
-        if (h->nlmsg_type != RTM_NEWADDR) return;
-        const auto* a = static_cast<const ifaddrmsg*>(nlmsg_data(h));
-        nlattr* tb[IFA_MAX + 1] = {};
-        if (nlmsg_parse(h, sizeof(ifaddrmsg), tb, IFA_MAX, nullptr) < 0 || a->ifa_family != AF_INET) return;
-        nlattr* local = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
-        if (local) found.emplace_back(int(a->ifa_index), addr_of(local));
+    NlReply r = transact(sock_.get(), msg::dump_addresses().get(), [&](nlmsghdr* h) {
+        if (auto a = parse_addr(h)) found.emplace_back(a->ifindex, a->addr.local());
     });
     if (!r.ok()) return Error{ip_error_text(r)};
     std::vector<std::pair<std::string, Ipv4>> out;

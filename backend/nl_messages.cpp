@@ -205,4 +205,12 @@ NlMsg dump_links() {
     return m;
 }
 
+NlMsg dump_addresses() {
+    NlMsg m = make(RTM_GETADDR, NLM_F_DUMP);
+    ifaddrmsg ifa{};
+    ifa.ifa_family = AF_INET;
+    append(m.get(), &ifa, sizeof ifa);
+    return m;
+}
+
 }  // namespace vethlab::backend::msg

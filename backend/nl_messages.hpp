@@ -21,5 +21,6 @@ NlMsg del_link(int ifindex);
 NlMsg address(bool add, int ifindex, const IfAddr& addr, std::optional<Ipv4> broadcast = std::nullopt);
 NlMsg route(RouteOp op, const RouteSpec& spec, int oif);
 NlMsg dump_links();
+NlMsg dump_addresses();  // IPv4
 
 }  // namespace vethlab::backend::msg

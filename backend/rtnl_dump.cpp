@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <linux/if.h>
+#include <linux/if_addr.h>
 #include <linux/if_arp.h>
 #include <linux/if_link.h>
 #include <linux/if_tun.h>
@@ -76,6 +77,23 @@ std::optional<RtnlLink> parse_link(nlmsghdr* h) {
     if (tb[IFLA_LINK_NETNSID]) l.peer_nsid = int(nla_get_s32(tb[IFLA_LINK_NETNSID]));
     if (tb[IFLA_MASTER]) l.master = int(nla_get_u32(tb[IFLA_MASTER]));
     return l;
+}
+
+std::optional<RtnlAddr> parse_addr(nlmsghdr* h) {
+    if (h->nlmsg_type != RTM_NEWADDR) return std::nullopt;
+    const auto* msg = static_cast<const ifaddrmsg*>(nlmsg_data(h));
+    nlattr* tb[IFA_MAX + 1] = {};
+    if (msg->ifa_family != AF_INET || nlmsg_parse(h, sizeof(ifaddrmsg), tb, IFA_MAX, nullptr) < 0) return std::nullopt;
+    nlattr* local = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+    if (!local) return std::nullopt;
+    RtnlAddr a;
+    a.ifindex = int(msg->ifa_index);
+    a.addr = IfAddr(ipv4_attr(local), msg->ifa_prefixlen);
+    if (tb[IFA_BROADCAST]) a.broadcast = ipv4_attr(tb[IFA_BROADCAST]);
+    a.scope = msg->ifa_scope;
+    const uint32_t flags = tb[IFA_FLAGS] ? nla_get_u32(tb[IFA_FLAGS]) : msg->ifa_flags;
+    a.secondary = flags & IFA_F_SECONDARY;
+    return a;
 }
 
 std::optional<Route> parse_route(nlmsghdr* h, RouteParse what) {

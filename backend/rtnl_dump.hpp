@@ -1,12 +1,13 @@
 #pragma once
 // One reading of the kernel's rtnetlink dumps, shared by everything that reads a
-// namespace back (kernel_reader for inspect and diff, netns_query for verify): a
-// RTM_NEWLINK message as a link -- kind, state, veth peer, bridge master -- and a
-// RTM_NEWROUTE message as a model route.
+// namespace back (kernel_reader for inspect and diff, netns_query for verify, the libnl
+// backend's name lookups): a RTM_NEWLINK message as a link -- kind, state, veth peer,
+// bridge master --, a RTM_NEWADDR as an IPv4 address and a RTM_NEWROUTE as a model route.
 #include <cstdint>
 #include <optional>
 #include <string>
 
+#include "model/ipv4.hpp"
 #include "model/mac.hpp"
 #include "model/route_table.hpp"
 
@@ -34,6 +35,17 @@ struct RtnlLink {
 
 // nullopt when h is not a RTM_NEWLINK or has no name.
 std::optional<RtnlLink> parse_link(nlmsghdr* h);
+
+struct RtnlAddr {
+    int ifindex = 0;
+    IfAddr addr;  // IFA_LOCAL (else IFA_ADDRESS) with the prefix length
+    std::optional<Ipv4> broadcast;
+    uint8_t scope = 0;
+    bool secondary = false;
+};
+
+// nullopt when h is not a RTM_NEWADDR for IPv4.
+std::optional<RtnlAddr> parse_addr(nlmsghdr* h);
 
 // An IPv4 route (oif as the kernel's ifindex); nullopt when h is not a RTM_NEWROUTE for
 // IPv4. Dumps leave out cached clones and the types the model does not know
