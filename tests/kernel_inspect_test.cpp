@@ -249,6 +249,17 @@ TEST_CASE("kernel: a bridge lab reads back through inspect; a port released by h
     CHECK(run_shell(lab_cmd("diff", lab, state, file)).status == 0);
     CHECK(run_shell(fmt::format("ip -n {} -o link show to-ns1", sw)).out.find("master br0") != std::string::npos);
     CHECK(run_shell(fmt::format("ip netns exec {} ping -c 1 -W 2 10.0.0.3", lab.real("ns1"))).status == 0);
+
+    // A bridge MTU set by hand no longer follows the ports: inspect says so, diff names
+    // it, up sets it back.
+    REQUIRE(run_shell(fmt::format("ip -n {} link set br0 mtu 1400", sw)).status == 0);
+    r = run_shell(fmt::format("{} inspect --netns-prefix {}", kCli, lab.prefix()));
+    CHECK(r.out.find("ip -n switch link set br0 mtu 1400") != std::string::npos);
+    r = run_shell(lab_cmd("diff", lab, state, file));
+    CHECK(r.status == 1);
+    CHECK(r.out == fmt::format("{}: br0: mtu 1400 on the kernel, 1500 in the file\n", sw));
+    CHECK(run_shell(lab_cmd("up", lab, state, file)).status == 0);
+    CHECK(run_shell(lab_cmd("diff", lab, state, file)).status == 0);
     CHECK(run_shell(fmt::format("{} down --name t --state-dir '{}'", kCli, state.path())).status == 0);
     CHECK(lab.namespaces().empty());
 }
