@@ -133,3 +133,33 @@ TEST_CASE("lab: up of a lab that is up runs only the drift's operations and reco
     CHECK(lab_up(fake, topo, kPair, plan, opts, stop).result == UpResult::unchanged);
     CHECK(fake.calls.empty());
 }
+
+TEST_CASE("drift: a bridge port released, moved or missing its bridge; the operations put it back", "[backend][drift]") {
+    const std::string base = "ip netns add s\n"
+                             "ip netns add h\n"
+                             "ip -n s link add br0 type bridge\n"
+                             "ip -n s link add br1 type bridge\n"
+                             "ip -n s link add p0 type veth peer name e0 netns h\n"
+                             "ip -n s link add p1 type veth peer name e1 netns h\n";
+    const NetState want = state_of(base + "ip -n s link set p0 master br0\nip -n s link set p1 master br0\n");
+    const NetState have = state_of(base + "ip -n s link set p1 master br1\n");
+    Drift d = find_drift(want, have, {});
+    CHECK(d.differences == std::vector<std::string>{"s: p0: master none on the kernel, br0 in the file",
+                                                    "s: p1: master br1 on the kernel, br0 in the file"});
+    CHECK(commands(d) == std::vector<std::string>{"ip -n s link set p0 master br0", "ip -n s link set p1 master br0"});
+    // The other way: a port the file leaves out of every bridge is released.
+    d = find_drift(have, want, {});
+    CHECK(d.differences == std::vector<std::string>{"s: p0: master br0 on the kernel, none in the file",
+                                                    "s: p1: master br0 on the kernel, br1 in the file"});
+    CHECK(commands(d) == std::vector<std::string>{"ip -n s link set p0 nomaster", "ip -n s link set p1 master br1"});
+    // A missing bridge is made (quietly) before its ports go onto it.
+    const NetState bare = state_of("ip netns add s\nip netns add h\n"
+                                   "ip -n s link add br1 type bridge\n"
+                                   "ip -n s link add p0 type veth peer name e0 netns h\n"
+                                   "ip -n s link add p1 type veth peer name e1 netns h\n");
+    d = find_drift(want, bare, {});
+    CHECK(d.differences == std::vector<std::string>{"s: bridge br0 is missing",
+                                                    "s: p0: master none on the kernel, br0 in the file",
+                                                    "s: p1: master none on the kernel, br0 in the file"});
+    CHECK(commands(d).front() == "ip -n s link add br0 type bridge");
+}
