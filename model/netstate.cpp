@@ -188,6 +188,7 @@ bool NetState::carrier(const Namespace& n, const Link& link) const {
             return p && p->second->admin_up;
         }
         case LinkKind::bridge:  // br_port_carrier_check: a port in forwarding state (no STP)
+            if (!link.had_port) return true;  // the carrier it was created with, until a port comes
             for (const auto& l : n.links)
                 if (l.master == link.ifindex && l.admin_up && carrier(n, l)) return true;
             return false;

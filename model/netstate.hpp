@@ -37,6 +37,8 @@ struct Link {
     int peer_ifindex = 0;  // veth: ifindex of the other end there
     int master = 0;        // a bridge port: the bridge's ifindex (same namespace); 0 when none
     bool mtu_set = false;  // bridge: MTU set by `ip link set` (BROPT_MTU_SET_BY_USER), else min of the ports
+    bool mac_set = false;   // bridge: MAC given by hand (NET_ADDR_SET), else the smallest port's
+    bool had_port = false;  // bridge: a port was ever enslaved; until then it has carrier when up
     std::vector<Address> addrs;               // in the kernel's list order
     std::map<std::string, std::string> conf;  // per-device net.ipv4.conf.IF.* (key: "rp_filter")
 
@@ -102,7 +104,7 @@ public:
     const Namespace* ns(std::string_view name) const;
 
     // veth: both ends admin up; tap without reader: never; lo and dummy: admin up;
-    // bridge: admin up and one of its ports up with carrier.
+    // bridge: admin up and, once it ever had a port, one of its ports up with carrier.
     bool carrier(const Namespace& ns, const Link& link) const;
     std::string sysctl_value(const Namespace& ns, std::string_view key) const;
     // The peer end of a veth, if any.

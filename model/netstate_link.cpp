@@ -32,6 +32,17 @@ std::optional<std::string> make_peer(const LinkAdd& e, const Namespace& there, b
     return std::nullopt;
 }
 
+// br_stp_recalculate_bridge_id: a bridge whose MAC was not set by hand takes its ports'
+// smallest; without ports the all-zero one (its random MAC from creation is gone).
+void bridge_mac_adjust(Namespace& n, int bridge) {
+    Link* br = n.link(bridge);
+    if (!br || br->kind != LinkKind::bridge || br->mac_set) return;
+    std::optional<Mac> smallest;
+    for (const auto& l : n.links)
+        if (l.master == bridge && (!smallest || l.mac < *smallest)) smallest = l.mac;
+    br->mac = smallest.value_or(Mac());
+}
+
 }  // namespace
 
 std::optional<std::string> NetState::apply_op(const LinkAdd& e) {
@@ -53,6 +64,7 @@ std::optional<std::string> NetState::apply_op(const LinkAdd& e) {
     link.mtu = e.mtu.value_or(1500);
     if (auto err = check_mtu(link, link.mtu)) return err;
     if (e.mac) link.mac = *e.mac;
+    link.mac_set = e.kind == LinkKind::bridge && e.mac;  // IFLA_ADDRESS: NET_ADDR_SET
     if (e.kind != LinkKind::veth) {
         Link& made = insert_link(*home, std::move(link));
         if (e.up.value_or(false)) link_went_up(*home, made);
@@ -92,7 +104,10 @@ void NetState::remove_link(Namespace& n, int ifindex) {
     while (!link->addrs.empty()) remove_addr(n, *link, link->addrs.size() - 1);
     n.routes.erase_oif_if(ifindex, [](const Route&) { return true; });
     const Link gone = n.take_link(ifindex);
-    if (gone.master) bridge_mtu_adjust(n, gone.master);  // br_del_if
+    if (gone.master) {  // br_del_if
+        bridge_mtu_adjust(n, gone.master);
+        bridge_mac_adjust(n, gone.master);
+    }
     if (gone.kind == LinkKind::bridge)                    // br_dev_delete: every port is released
         for (auto& l : n.links)
             if (l.master == ifindex) l.master = 0;
@@ -136,7 +151,11 @@ std::optional<std::string> NetState::apply_op(const LinkSet& e) {
     } else {
         n->rename_link(*link, final_name);
     }
-    if (e.mac) link->mac = *e.mac;
+    if (e.mac) {
+        link->mac = *e.mac;
+        if (link->kind == LinkKind::bridge) link->mac_set = true;  // br_set_mac_address
+        if (link->master) bridge_mac_adjust(*n, link->master);     // NETDEV_CHANGEADDR
+    }
     if (e.mtu) {
         link->mtu = *e.mtu;
         if (link->kind == LinkKind::bridge) link->mtu_set = true;  // br_change_mtu
@@ -155,13 +174,15 @@ std::optional<std::string> NetState::set_master(Namespace& n, Link& link, int ma
     if (link.master == master) return std::nullopt;
     if (link.master) release_port(n, link);
     if (master == 0) return std::nullopt;
-    const Link* br = n.link(master);
+    Link* br = n.link(master);
     if (!br) return errors::rtnl(errors::kInval);
     if (br->kind != LinkKind::bridge) return errors::rtnl(errors::kNotSupp);
     if (link.kind == LinkKind::loopback) return errors::rtnl(errors::kInval);
     if (link.kind == LinkKind::bridge) return errors::extack("Can not enslave a bridge to a bridge");
     link.master = master;
+    br->had_port = true;  // from now on its carrier comes from its ports
     bridge_mtu_adjust(n, master);
+    bridge_mac_adjust(n, master);
     return std::nullopt;
 }
 
@@ -169,6 +190,7 @@ void NetState::release_port(Namespace& n, Link& port) {
     const int bridge = port.master;
     port.master = 0;
     bridge_mtu_adjust(n, bridge);
+    bridge_mac_adjust(n, bridge);
 }
 
 // br_mtu_auto_adjust: the smallest MTU of the ports, 1500 without ports, unless the

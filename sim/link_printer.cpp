@@ -56,13 +56,17 @@ std::string link_flags(const NetState& state, const Namespace& ns, const Link& l
     return out + ">";
 }
 
-// The operstate word. lo and dummy never get a carrier event, so they stay UNKNOWN.
+// The operstate word. lo and dummy never get a carrier event, so they stay UNKNOWN (so
+// does a bridge until its first port).
 // Without carrier, default_operstate looks the IFLA_LINK index up in the device's *own*
 // namespace -- for a veth whose peer is elsewhere that finds an unrelated device (or the
 // device itself, when the indexes happen to be equal).
 std::string_view oper_state(const NetState& state, const Namespace& ns, const Link& link) {
     if (!link.admin_up) return "DOWN";
     if (link.kind == LinkKind::loopback || link.kind == LinkKind::dummy) return "UNKNOWN";
+    // A bridge that never had a port has the carrier it was created with, but no carrier
+    // event ever set its operstate.
+    if (link.kind == LinkKind::bridge && !link.had_port) return "UNKNOWN";
     if (state.carrier(ns, link)) return "UP";
     const int iflink = link.kind == LinkKind::veth && link.peer_ifindex ? link.peer_ifindex : link.ifindex;
     if (iflink == link.ifindex) return "DOWN";

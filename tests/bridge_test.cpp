@@ -112,6 +112,44 @@ TEST_CASE("bridge: carrier follows the ports, MTU the smallest port", "[bridge][
     CHECK(link_of(st, "sw", "br0").mtu == 1300);  // set by the user: it stays
 }
 
+TEST_CASE("bridge: carrier before the first port, none after the last", "[bridge][netstate]") {
+    NetState st;
+    testing::build(st, "ip netns add sw\nip -n sw link add br0 type bridge\nip -n sw link set br0 up\n"
+                       "ip -n sw link add va type veth peer name pa\n");
+    const Namespace& sw = *st.ns("sw");
+    CHECK(st.carrier(sw, link_of(st, "sw", "br0")));
+    CHECK(sim::format_ip_link(st, sw, true, std::string("br0")).find(" UNKNOWN ") != std::string::npos);
+    CHECK(apply_line(st, "ip -n sw link set va master br0") == std::nullopt);
+    CHECK_FALSE(st.carrier(sw, link_of(st, "sw", "br0")));  // va is down
+    CHECK(apply_line(st, "ip -n sw link set va up") == std::nullopt);
+    CHECK(apply_line(st, "ip -n sw link set pa up") == std::nullopt);
+    CHECK(st.carrier(sw, link_of(st, "sw", "br0")));
+    CHECK(apply_line(st, "ip -n sw link set va nomaster") == std::nullopt);
+    CHECK_FALSE(st.carrier(sw, link_of(st, "sw", "br0")));
+    CHECK(sim::format_ip_link(st, sw, true, std::string("br0")).find(" DOWN ") != std::string::npos);
+}
+
+TEST_CASE("bridge: the MAC is the smallest port's, all-zero without ports, unless set", "[bridge][netstate]") {
+    NetState st;
+    testing::build(st, "ip netns add sw\nip -n sw link add br0 type bridge\n"
+                       "ip -n sw link add va address 02:00:00:00:00:09 type veth peer name pa\n"
+                       "ip -n sw link add vb address 02:00:00:00:00:05 type veth peer name pb\n");
+    CHECK_FALSE(link_of(st, "sw", "br0").mac.is_zero());  // random at creation
+    CHECK(apply_line(st, "ip -n sw link set va master br0") == std::nullopt);
+    CHECK(link_of(st, "sw", "br0").mac.str() == "02:00:00:00:00:09");
+    CHECK(apply_line(st, "ip -n sw link set vb master br0") == std::nullopt);
+    CHECK(link_of(st, "sw", "br0").mac.str() == "02:00:00:00:00:05");
+    CHECK(apply_line(st, "ip -n sw link set va address 02:00:00:00:00:01") == std::nullopt);
+    CHECK(link_of(st, "sw", "br0").mac.str() == "02:00:00:00:00:01");
+    CHECK(apply_line(st, "ip -n sw link del va") == std::nullopt);
+    CHECK(link_of(st, "sw", "br0").mac.str() == "02:00:00:00:00:05");
+    CHECK(apply_line(st, "ip -n sw link set vb nomaster") == std::nullopt);
+    CHECK(link_of(st, "sw", "br0").mac.is_zero());
+    CHECK(apply_line(st, "ip -n sw link set br0 address 02:00:00:00:00:42") == std::nullopt);
+    CHECK(apply_line(st, "ip -n sw link set vb master br0") == std::nullopt);
+    CHECK(link_of(st, "sw", "br0").mac.str() == "02:00:00:00:00:42");  // set by hand: it stays
+}
+
 TEST_CASE("bridge: ip link shows the master", "[bridge][printer]") {
     NetState st;
     testing::build(st, kTwoHosts);
