@@ -47,6 +47,8 @@ public:
 
     // ip_route_connect: the route, or the errno text connect() would fail with.
     Result<OutputRoute> route_output(const std::string& ns, Ipv4 dst, int bound_oif = 0);
+    // Whether a route's gateway is used at all (rt_uses_gateway).
+    bool uses_gateway(const std::string& ns, const Route& r) const;
     // Sends an ICMP packet from a socket in ns along the route (ip_local_out).
     void send(const std::string& ns, Ipv4Packet pkt, const OutputRoute& route);
     // ICMP echo replies and errors about our echoes with this id reach this socket.
@@ -173,6 +175,9 @@ private:
     bool validate_source(int ns, const Link& dev, Ipv4 src);
     Ipv4 select_source(const Namespace& n, const Link& dev, Ipv4 dst, RouteScope scope) const;
     const Route* fib_lookup(int ns, Ipv4 dst, int oif = 0);
+    // The next hop a route sends dst to: its gateway, unless there is none or the gateway
+    // is an address of this namespace (see kernel_route.cpp).
+    Ipv4 nexthop_of(const Namespace& n, const Route& r, Ipv4 dst) const;
 
     void trace(const std::string& line) const {
         if (trace_) trace_(line);

@@ -101,7 +101,7 @@ void Kernel::ip_forward(int ns, const Link& in, Ipv4Packet pkt, const Route& r) 
         return;
     }
     --pkt.ttl;
-    const Ipv4 nexthop = r.gateway.is_zero() ? pkt.dst : r.gateway;
+    const Ipv4 nexthop = nexthop_of(*nsp(ns), r, pkt.dst);
     trace(fmt::format("{}: forwards {} -> {} from {} to {}", name(ns), pkt.src.str(), pkt.dst.str(), in.name,
                       nsp(ns)->ifname(r.oif)));
     neigh_output(ns, r.oif, nexthop, std::move(pkt));
