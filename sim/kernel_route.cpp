@@ -103,6 +103,13 @@ Kernel::DevConf Kernel::compute_conf(int id, const Link* dev) {
     c.arp_announce = knob("arp_announce", true);
     c.forwarding = knob("forwarding", false);
     c.ignore_linkdown = knob("ignore_routes_with_linkdown", true);
+    c.send_redirects = knob("send_redirects", true);
+    {
+        const int def = compiled_default("accept_redirects");
+        const int own = dev ? value(dev->conf, "accept_redirects", def) : def;
+        const int all = value(n.sysctls, "net.ipv4.conf.all.accept_redirects", def);
+        c.rx_redirects = c.forwarding ? (own && all) : (own || all);
+    }
     c.mcast_solicit = knob("neigh.mcast_solicit", false);
     c.retrans = Time(knob("neigh.retrans_time_ms", false)) * kMillisecond;
     c.ucast_solicit = knob("neigh.ucast_solicit", false);
@@ -201,6 +208,28 @@ bool Kernel::validate_source(int id, const Link& dev, Ipv4 src) {
     if (back->oif == dev.ifindex) return true;          // the way back is through dev
     if (dev.addrs.empty() || c.rp_filter == 1) return false;  // strict, or nothing on dev to prove it
     return true;                                         // loose: any way back will do
+}
+
+// fib_validate_source's full check (__fib_validate_source), which runs whenever a packet
+// would leave through the device it came in on while send_redirects is on: -1 drop
+// (martian, or rp_filter), 1 the source is directly on dev (the way back has a nexthop of
+// scope host: no gateway), which is when ip_route_input marks the packet for a redirect;
+// 0 otherwise. With rp_filter off the full check is stricter than the usual one: a source
+// whose way back is a blackhole, unreachable or prohibit route is dropped too.
+int Kernel::validate_source_full(int id, const Link& dev, Ipv4 src) {
+    const Namespace& n = *nsp(id);
+    const DevConf& c = conf(id, dev);
+    const int rpf = c.rp_filter;
+    auto direct = [&](const Route& r) { return nexthop_of(n, r, Ipv4()).is_zero(); };
+    const Route* back = st_.lookup(n, src);
+    if (!back) return rpf ? -1 : 0;  // last_resort
+    if (back->type != RouteType::unicast && (back->type != RouteType::local || !c.accept_local)) return -1;
+    const bool dev_match = back->oif == dev.ifindex || (back->type == RouteType::local && dev.kind == LinkKind::loopback);
+    if (dev_match) return direct(*back) ? 1 : 0;
+    if (dev.addrs.empty()) return rpf ? -1 : 0;  // no_addr: last_resort
+    if (rpf == 1) return -1;
+    const Route* via_dev = st_.lookup(n, src, RouteScope::universe, dev.ifindex);
+    return via_dev && via_dev->type == RouteType::unicast && direct(*via_dev) ? 1 : 0;
 }
 
 }  // namespace vethlab::sim
