@@ -47,6 +47,8 @@ public:
 
     // ip_route_connect: the route, or the errno text connect() would fail with.
     Result<OutputRoute> route_output(const std::string& ns, Ipv4 dst, int bound_oif = 0);
+    // Whether a route's gateway is used at all (rt_uses_gateway).
+    bool uses_gateway(const std::string& ns, const Route& r) const;
     // Sends an ICMP packet from a socket in ns along the route (ip_local_out).
     void send(const std::string& ns, Ipv4Packet pkt, const OutputRoute& route);
     // ICMP echo replies and errors about our echoes with this id reach this socket.
@@ -71,6 +73,8 @@ private:
     struct DevConf {
         int rp_filter = 0, accept_local = 0, arp_ignore = 0, arp_announce = 0, forwarding = 0;
         int ignore_linkdown = 0, mcast_solicit = 3, ucast_solicit = 3;
+        int send_redirects = 1;  // IN_DEV_TX_REDIRECTS: all or dev
+        int rx_redirects = 1;    // IN_DEV_RX_REDIRECTS: forwarding ? all and dev : all or dev
         Time retrans = kSecond;
         // The kernel draws reachable_time at random in [base/2, 3*base/2); the twin takes base.
         Time reachable = 30 * kSecond;
@@ -102,6 +106,11 @@ private:
         std::unordered_map<uint64_t, FdbEntry> fdb;  // by MAC
         BridgePorts ports;
     };
+    struct Peer {
+        Time tokens = 0;
+        Time last = 0;
+        int n_redirects = 0;
+    };
     static uint64_t mac_key(const Mac& m) {
         uint64_t k = 0;
         for (uint8_t b : m.bytes()) k = k << 8 | b;
@@ -123,8 +132,9 @@ private:
         std::unordered_map<int, DevCache> sparse_dev;
         std::optional<DevConf> plain;  // the values of a device that sets none of its own
         std::unordered_map<uint16_t, std::function<void(const Ipv4Packet&)>> icmp_sockets;  // by echo id
-        // inet_peer's ICMP token bucket per destination: (tokens, last refill).
-        std::unordered_map<uint32_t, std::pair<Time, Time>> icmp_peers;
+        // inet_peer per remote address: the ICMP token bucket (rate_tokens, rate_last) and
+        // the redirect counter, which shares rate_last with it.
+        std::unordered_map<uint32_t, Peer> icmp_peers;
         std::unordered_map<int, Bridge> bridges;  // by the bridge's ifindex
     };
     static uint64_t neigh_key(int ifindex, Ipv4 ip) { return uint64_t(uint32_t(ifindex)) << 32 | ip.value(); }
@@ -161,18 +171,25 @@ private:
     // IPv4 and ICMP
     void send(int ns, Ipv4Packet pkt, const OutputRoute& route);
     void ip_rcv(int ns, const Link& dev, Ipv4Packet pkt);
-    void ip_forward(int ns, const Link& in, Ipv4Packet pkt, const Route& r);
+    void ip_forward(int ns, const Link& in, Ipv4Packet pkt, const Route& r, bool redirect = false);
+    void ip_rt_send_redirect(int ns, const Ipv4Packet& pkt, Ipv4 gateway);
+    void icmp_redirect(int ns, const Ipv4Packet& pkt);
+    void neigh_event_send(int ns, int ifindex, Ipv4 ip);
     void local_deliver(int ns, const Ipv4Packet& pkt);
     void loopback(int ns, Ipv4Packet pkt);
-    void icmp_send(int ns, const Ipv4Packet& about, IcmpType type, uint8_t code);
+    void icmp_send(int ns, const Ipv4Packet& about, IcmpType type, uint8_t code, Ipv4 gateway = Ipv4());
     bool icmp_rate_allows(int ns, Ipv4 dst, IcmpType type);
     bool ip_error_allows(int ns, Ipv4 src);
     bool peer_take(int ns, Ipv4 peer, Time cost, Time burst);
     Result<OutputRoute> route_output(int ns, Ipv4 dst, int bound_oif = 0);
     // Routing helpers
     bool validate_source(int ns, const Link& dev, Ipv4 src);
+    int validate_source_full(int ns, const Link& dev, Ipv4 src);
     Ipv4 select_source(const Namespace& n, const Link& dev, Ipv4 dst, RouteScope scope) const;
     const Route* fib_lookup(int ns, Ipv4 dst, int oif = 0);
+    // The next hop a route sends dst to: its gateway, unless there is none or the gateway
+    // is an address of this namespace (see kernel_route.cpp).
+    Ipv4 nexthop_of(const Namespace& n, const Route& r, Ipv4 dst) const;
 
     void trace(const std::string& line) const {
         if (trace_) trace_(line);

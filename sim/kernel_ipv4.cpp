@@ -90,20 +90,34 @@ void Kernel::ip_rcv(int ns, const Link& dev, Ipv4Packet pkt) {
         icmp_send(ns, pkt, IcmpType::dest_unreach, uint8_t(code));
         return;
     }
+    // __mkroute_input: out the way it came in, with send_redirects on, the full source
+    // check runs and says whether the sender is on this link; then ip_forward sends it a
+    // redirect (shared_media, default 1 and not modelled otherwise, waives the onlink test).
+    if (r->oif == dev.ifindex && conf(ns, dev).send_redirects) {
+        const int v = validate_source_full(ns, dev, pkt.src);
+        if (v < 0) {
+            trace(fmt::format("{}: {} -> {} on {} fails the source check: dropped", name(ns), pkt.src.str(),
+                              pkt.dst.str(), dev.name));
+            return;
+        }
+        ip_forward(ns, dev, std::move(pkt), *r, v == 1);
+        return;
+    }
     if (!validate_source(ns, dev, pkt.src)) return;
     ip_forward(ns, dev, std::move(pkt), *r);
 }
 
-void Kernel::ip_forward(int ns, const Link& in, Ipv4Packet pkt, const Route& r) {
+void Kernel::ip_forward(int ns, const Link& in, Ipv4Packet pkt, const Route& r, bool redirect) {
     if (pkt.ttl <= 1) {
         trace(fmt::format("{}: TTL of {} -> {} expired", name(ns), pkt.src.str(), pkt.dst.str()));
         icmp_send(ns, pkt, IcmpType::time_exceeded, 0);
         return;
     }
     --pkt.ttl;
-    const Ipv4 nexthop = r.gateway.is_zero() ? pkt.dst : r.gateway;
+    const Ipv4 nexthop = nexthop_of(*nsp(ns), r, pkt.dst);
     trace(fmt::format("{}: forwards {} -> {} from {} to {}", name(ns), pkt.src.str(), pkt.dst.str(), in.name,
                       nsp(ns)->ifname(r.oif)));
+    if (redirect) ip_rt_send_redirect(ns, pkt, nexthop);
     neigh_output(ns, r.oif, nexthop, std::move(pkt));
 }
 
@@ -124,8 +138,68 @@ void Kernel::local_deliver(int ns, const Ipv4Packet& pkt) {
     }
     const uint16_t id = is_icmp_error(pkt) && pkt.icmp.quoted ? pkt.icmp.quoted->id : pkt.icmp.id;
     if (is_icmp_error(pkt) && (!pkt.icmp.quoted || !n->has_local_address(pkt.icmp.quoted->src))) return;
+    if (pkt.icmp.type == IcmpType::redirect) icmp_redirect(ns, pkt);
     auto it = sockets.find(id);
     if (it != sockets.end()) it->second(pkt);
+}
+
+// ip_rt_send_redirect: to the sender, through the inet_peer of its address: a first
+// redirect at once, then with exponential backoff (ip_rt_redirect_load 20 ms << n), none
+// after ip_rt_redirect_number (9) until ip_rt_redirect_silence (20.48 s) passes without
+// one; the reset after silence also empties the peer's ICMP error tokens, and a sent
+// redirect restarts their refill (rate_last), so an unreachable error to the same host
+// within a second of a redirect is not sent.
+void Kernel::ip_rt_send_redirect(int ns, const Ipv4Packet& pkt, Ipv4 gateway) {
+    constexpr Time load = 5 * kJiffy, silence = (5 * kJiffy) << 10;
+    constexpr int number = 9;
+    const Time jiffies = now() / kJiffy * kJiffy;
+    auto [it, added] = rt(ns).icmp_peers.try_emplace(pkt.src.value(), Peer{0, jiffies - 60 * kSecond, 0});
+    Peer& p = it->second;
+    if (jiffies > p.last + silence) {
+        p.tokens = 0;
+        p.n_redirects = 0;
+    }
+    if (p.n_redirects >= number) {
+        p.last = jiffies;
+        return;
+    }
+    if (p.n_redirects == 0 || jiffies > p.last + (load << p.n_redirects)) {
+        trace(fmt::format("{}: {} -> {} leaves the way it came: redirect to {} (new nexthop {})", name(ns),
+                          pkt.src.str(), pkt.dst.str(), pkt.src.str(), gateway.str()));
+        icmp_send(ns, pkt, IcmpType::redirect, 1, gateway);  // ICMP_REDIR_HOST
+        p.last = jiffies;
+        ++p.n_redirects;
+    }
+}
+
+// icmp_redirect -> ipv4_redirect -> __ip_do_redirect, on the host that receives one:
+// when it comes from the gateway our route to the quoted destination uses and the new
+// gateway is acceptable, the neighbour entry of the new gateway is looked up or made;
+// one not yet valid is resolved (neigh_event_send without a packet). A valid one would
+// make a route exception (fnhe) that sends later packets to the new gateway for
+// ip_rt_gc_timeout (300 s): not modelled.
+void Kernel::icmp_redirect(int ns, const Ipv4Packet& pkt) {
+    if (!pkt.icmp.quoted || pkt.icmp.code > 3) return;
+    const Namespace* n = nsp(ns);
+    auto route = route_output(ns, pkt.icmp.quoted->dst);
+    if (!route || route->local || !route->route || route->nexthop != pkt.src) return;
+    const Link* dev = n->link(route->oif);
+    if (!dev) return;
+    const Ipv4 gw = pkt.icmp.gateway;
+    if (gw == pkt.src || !conf(ns, *dev).rx_redirects || gw.is_multicast() || gw.is_limited_broadcast() ||
+        gw.is_zero())
+        return;
+    const Route* type = st_.lookup(*n, gw);
+    if (type && (type->type == RouteType::local || type->type == RouteType::broadcast)) return;
+    const auto it = rt(ns).neigh.find(neigh_key(dev->ifindex, gw));
+    if (it != rt(ns).neigh.end() && it->second.state != NudState::incomplete && it->second.state != NudState::failed) {
+        trace(fmt::format("{}: redirect to {} for {} accepted; the route exception it makes is not modelled", name(ns),
+                          gw.str(), pkt.icmp.quoted->dst.str()));
+        return;
+    }
+    trace(fmt::format("{}: redirect to {} for {}: resolving the new gateway on {}", name(ns), gw.str(),
+                      pkt.icmp.quoted->dst.str(), dev->name));
+    neigh_event_send(ns, dev->ifindex, gw);
 }
 
 // inet_peer_xrlim_allow: one inet_peer per remote address holds a token bucket that ip_error
@@ -133,8 +207,9 @@ void Kernel::local_deliver(int ns, const Ipv4Packet& pkt) {
 // 60 s old, so it starts full. The clock is jiffies: gaps of microseconds do not count.
 bool Kernel::peer_take(int ns, Ipv4 peer, Time cost, Time burst) {
     const Time jiffies = now() / kJiffy * kJiffy;
-    auto [it, added] = rt(ns).icmp_peers.try_emplace(peer.value(), 0, jiffies - 60 * kSecond);
-    auto& [tokens, last] = it->second;
+    auto [it, added] = rt(ns).icmp_peers.try_emplace(peer.value(), Peer{0, jiffies - 60 * kSecond, 0});
+    auto& tokens = it->second.tokens;
+    auto& last = it->second.last;
     tokens = std::min(tokens + (jiffies - last), burst);
     last = jiffies;
     if (tokens < cost) return false;
@@ -156,7 +231,7 @@ bool Kernel::icmp_rate_allows(int ns, Ipv4 dst, IcmpType type) {
     return peer_take(ns, dst, timeout, 6 * timeout);
 }
 
-void Kernel::icmp_send(int ns, const Ipv4Packet& about, IcmpType type, uint8_t code) {
+void Kernel::icmp_send(int ns, const Ipv4Packet& about, IcmpType type, uint8_t code, Ipv4 gateway) {
     if (is_icmp_error(about) || is_martian_source(about.src)) return;  // never an error about an error
     auto route = route_output(ns, about.src);
     if (!route) {
@@ -164,7 +239,7 @@ void Kernel::icmp_send(int ns, const Ipv4Packet& about, IcmpType type, uint8_t c
         return;
     }
     Ipv4Packet err{route->src, about.src, 64,
-                   Icmp{type, code, 0, 0, Quoted{about.src, about.dst, about.icmp.id, about.icmp.seq}}, 0};
+                   Icmp{type, code, 0, 0, Quoted{about.src, about.dst, about.icmp.id, about.icmp.seq}, gateway}, 0};
     if (!route->local && !icmp_rate_allows(ns, about.src, type)) {
         trace(fmt::format("{}: the ICMP error to {} is over the rate limit (net.ipv4.icmp_ratelimit): not sent", name(ns),
                           about.src.str()));

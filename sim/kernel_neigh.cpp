@@ -106,6 +106,23 @@ void Kernel::neigh_output(int ns, int ifindex, Ipv4 nexthop, Ipv4Packet pkt) {
     arp_solicit(ns, *dev, nexthop, &e.queue.back());
 }
 
+// __neigh_event_send without a packet (a redirect's new gateway): a new or FAILED entry
+// starts resolving as for a packet, with nothing queued; one resolving already is left alone.
+void Kernel::neigh_event_send(int ns, int ifindex, Ipv4 ip) {
+    const Namespace* n = nsp(ns);
+    const Link* dev = n ? n->link(ifindex) : nullptr;
+    if (!dev) return;
+    const uint64_t key = neigh_key(ifindex, ip);
+    Neighbour& e = neigh_entry(ns, key, *dev);
+    if (e.state != NudState::failed && !(e.state == NudState::incomplete && e.probes == 0)) return;
+    e.state = NudState::incomplete;
+    e.used = now();
+    e.queue.clear();
+    e.probes = 1;
+    neigh_arm(ns, key, e, now() + conf(ns, *dev).retrans);
+    arp_solicit(ns, *dev, ip, nullptr);
+}
+
 // PROBE: unicast to the cached address, ucast_solicit times, retrans_time apart. Each probe
 // counts as a use: on the kernel (6.18) an entry whose probes are answered goes on cycling
 // REACHABLE -> DELAY -> PROBE whenever reachable_time is shorter than delay_first_probe_time.

@@ -24,6 +24,7 @@ struct Icmp {
     uint8_t code = 0;
     uint16_t id = 0, seq = 0;
     std::optional<Quoted> quoted;  // errors only
+    Ipv4 gateway;                  // a redirect's new next hop
 };
 
 struct Ipv4Packet {

@@ -11,6 +11,13 @@ namespace {
 
 std::string describe_error(const Icmp& icmp) {
     if (icmp.type == IcmpType::time_exceeded) return "Time to live exceeded";
+    if (icmp.type == IcmpType::redirect) {  // pr_icmph
+        static const char* const kinds[] = {"Redirect Network", "Redirect Host", "Redirect Type of Service and Network",
+                                            "Redirect Type of Service and Host"};
+        const std::string kind =
+            icmp.code < 4 ? kinds[icmp.code] : "Redirect, Bad Code: " + std::to_string(icmp.code);
+        return kind + "(New nexthop: " + icmp.gateway.str() + ")";
+    }
     switch (UnreachCode(icmp.code)) {
         case UnreachCode::net: return "Destination Net Unreachable";
         case UnreachCode::host: return "Destination Host Unreachable";
@@ -76,6 +83,12 @@ PingRun run_ping(Kernel& kernel, const Ping& p, const NetState& state) {
     kernel.bind_icmp(p.ns, id, [s, &kernel](const Ipv4Packet& pkt) {
         const bool reply = pkt.icmp.type == IcmpType::echo_reply;
         const int seq = reply ? pkt.icmp.seq : pkt.icmp.quoted->seq;
+        if (pkt.icmp.type == IcmpType::redirect) {  // printed, not an answer
+            PingError e{seq, pkt.src, describe_error(pkt.icmp)};
+            e.redirect = true;
+            s->run.events.push_back(std::move(e));
+            return;
+        }
         s->run.max_outstanding = std::max(s->run.max_outstanding, s->run.transmitted - seq + 1);
         if (reply) {
             s->run.events.push_back(PingReply{seq, pkt.ttl, double(kernel.now() - pkt.sent_at) / kMillisecond, pkt.src});

@@ -62,6 +62,7 @@ std::string reply_line(const PingReply& r, Tally& t, std::set<int>& seen) {
 }
 
 std::string error_line(const PingError& e, Tally& t) {
+    if (e.redirect) return fmt::format("From {}: icmp_seq={} {}\n", e.from.str(), e.seq, e.what);
     ++t.errors;
     return fmt::format("From {} icmp_seq={} {}\n", e.from.str(), e.seq, e.what);
 }

@@ -22,6 +22,10 @@ struct PingError {
     Ipv4 from;
     std::string what;  // "Destination Host Unreachable", "Destination Net Unreachable",
                        // "Time to live exceeded", "Packet filtered", ...
+    // An ICMP redirect: ping4_parse_reply prints it ("From R: icmp_seq=N Redirect
+    // Host(New nexthop: G)", with a colon) but neither counts it as an error nor takes it
+    // as the probe's answer.
+    bool redirect = false;
 };
 
 struct PingRun {

@@ -13,7 +13,7 @@ RouteAnswer route_get(Kernel& kernel, const NetState& state, const std::string& 
     if (r->route) a.type = r->route->type;
     // Local delivery goes through lo, whichever device holds the address.
     a.dev = r->local ? "lo" : (n ? n->ifname(r->oif) : "");
-    if (r->route && !r->route->gateway.is_zero()) a.gateway = r->route->gateway;
+    if (r->route && kernel.uses_gateway(ns, *r->route)) a.gateway = r->route->gateway;
     a.src = r->src;
     return a;
 }
