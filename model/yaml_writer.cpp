@@ -87,7 +87,8 @@ PinnedMacs pinned_macs(const std::vector<Edit>& edits, size_t k, const NetState&
     PinnedMacs out;
     for (const auto& [name, ns] : st.namespaces())
         for (const auto& l : ns.links)
-            if (given.count(l.mac)) out.insert({name, l.name});
+            // A bridge shares its smallest port's MAC: pinned only when set on the bridge itself.
+            if (given.count(l.mac) && (l.kind != LinkKind::bridge || l.mac_set)) out.insert({name, l.name});
     return out;
 }
 
