@@ -37,6 +37,7 @@ std::string_view to_string(ShowWhat w) {
         case ShowWhat::ip_addr: return "ip addr";
         case ShowWhat::ip_link: return "ip link";
         case ShowWhat::ip_neigh: return "ip neigh";
+        case ShowWhat::bridge_fdb: return "bridge fdb";
     }
     return "ip route";
 }

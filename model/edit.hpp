@@ -135,7 +135,7 @@ struct Sleep {
     bool operator==(const Sleep&) const = default;
 };
 
-enum class ShowWhat : uint8_t { route_n, ip_route, ip_addr, ip_link, ip_neigh };
+enum class ShowWhat : uint8_t { route_n, ip_route, ip_addr, ip_link, ip_neigh, bridge_fdb };
 std::string_view to_string(ShowWhat w);
 
 struct Show {
@@ -143,7 +143,7 @@ struct Show {
     ShowWhat what = ShowWhat::ip_route;
     bool brief = false;                  // ip -br
     std::optional<uint32_t> table;       // ip route show table T
-    std::optional<std::string> dev;      // ip addr show dev X / ip link show X
+    std::optional<std::string> dev;      // ip addr show dev X / ip link show X / bridge fdb show br X
     bool operator==(const Show&) const = default;
 };
 

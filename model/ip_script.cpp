@@ -90,6 +90,8 @@ void parse_program(Cursor& c, const Ctx& ctx) {
         parse_ping(c, ctx, w);
     else if (w.text == "route")
         parse_route_n(c, ctx, w);
+    else if (w.text == "bridge")
+        parse_bridge(c, ctx, w);
     else if (w.text == "sysctl")
         parse_sysctl(c, ctx, w);
     else if (w.text == "sleep")

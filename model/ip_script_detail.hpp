@@ -78,7 +78,7 @@ struct Ctx {
     std::vector<EditOp>* out = nullptr;
 };
 
-// Any command allowed after `ip netns exec NS`: ip, ping, route, sysctl.
+// Any command allowed after `ip netns exec NS`: ip, ping, route, bridge, sysctl.
 void parse_program(Cursor& c, const Ctx& ctx);
 
 void parse_ip(Cursor& c, Ctx ctx);                                   // ip_script_ip.cpp
@@ -93,6 +93,7 @@ void parse_tuntap(Cursor& c, const Ctx& ctx, const Word& object);
 void parse_route(Cursor& c, const Ctx& ctx, const Word& object);     // ip_script_route.cpp
 void parse_ping(Cursor& c, const Ctx& ctx, const Word& program);     // ip_script_tools.cpp
 void parse_route_n(Cursor& c, const Ctx& ctx, const Word& program);
+void parse_bridge(Cursor& c, Ctx ctx, const Word& program);  // bridge [-n NS] fdb show [br BR]
 void parse_sysctl(Cursor& c, const Ctx& ctx, const Word& program);
 void parse_sleep(Cursor& c, const Ctx& ctx, const Word& program);   // ip_script_tools.cpp
 // `echo VALUE > /proc/sys/...`: the words after echo and the redirection.

@@ -114,6 +114,34 @@ void parse_route_n(Cursor& c, const Ctx& ctx, const Word& program) {
     ctx.out->push_back(Show{ctx.ns, ShowWhat::route_n, false, std::nullopt, std::nullopt});
 }
 
+// bridge.c and fdb.c of iproute2: `bridge [-n NS] fdb [show|list|lst] [br BR]`, the only
+// bridge command supported (an observation).
+void parse_bridge(Cursor& c, Ctx ctx, const Word& program) {
+    while (!c.done() && c.peek().text.starts_with('-')) {
+        const Word& w = c.take();
+        if (w.text != "-n" && w.text != "-netns")
+            return c.error(w, fmt::format("bridge option '{}' is not supported (only -n NS)", show(w.text)));
+        const Word* ns = c.value(w);
+        if (!ns) return;
+        if (auto why = check_netns_name(ns->text)) return c.error(*ns, *why);
+        ctx.ns = ns->text;
+    }
+    if (c.done() || !matches(c.peek().text, "fdb"))
+        return c.error(c.done() ? program : c.peek(), "'bridge' is only supported as 'bridge fdb show [br BR]'");
+    c.take();
+    if (!c.done() && (matches(c.peek().text, "show") || matches(c.peek().text, "lst") || matches(c.peek().text, "list")))
+        c.take();
+    Show s{ctx.ns, ShowWhat::bridge_fdb, false, std::nullopt, std::nullopt};
+    while (!c.done()) {
+        const Word& w = c.take();
+        if (w.text != "br") return c.error(w, fmt::format("'bridge fdb show {}' is not supported (only 'br BR')", show(w.text)));
+        const Word* br = c.value(w);
+        if (!br) return;
+        s.dev = br->text;
+    }
+    ctx.out->push_back(std::move(s));
+}
+
 std::string sysctl_key(std::string_view raw) {
     std::string key(raw);
     for (char& ch : key)

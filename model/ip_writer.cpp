@@ -118,6 +118,8 @@ std::string format(const Show& s) {
         case ShowWhat::ip_addr: return ip(s.ns, s.brief) + " addr show" + dev;
         case ShowWhat::ip_link: return ip(s.ns, s.brief) + " link show" + dev;
         case ShowWhat::ip_neigh: return ip(s.ns, s.brief) + " neigh show" + dev;
+        case ShowWhat::bridge_fdb:
+            return std::string("bridge") + (s.ns.empty() ? "" : " -n " + q(s.ns)) + " fdb show" + (s.dev ? " br " + q(*s.dev) : "");
     }
     return "";
 }

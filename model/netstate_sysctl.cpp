@@ -158,7 +158,9 @@ std::optional<std::string> NetState::apply_op(const Sleep& e) { return need_ns(e
 
 std::optional<std::string> NetState::apply_op(const Show& e) {
     if (auto err = need_ns(e.ns)) return err;
-    if (e.dev && !ns(e.ns)->link(*e.dev)) return fmt::format("Device \"{}\" does not exist.", *e.dev);
+    if (e.dev && !ns(e.ns)->link(*e.dev))
+        return e.what == ShowWhat::bridge_fdb ? fmt::format("Cannot find bridge device \"{}\"", *e.dev)
+                                              : fmt::format("Device \"{}\" does not exist.", *e.dev);
     return std::nullopt;
 }
 

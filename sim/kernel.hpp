@@ -56,6 +56,9 @@ public:
     void unbind_icmp(const std::string& ns, uint16_t id);
 
     std::vector<NeighborEntry> neighbours(const std::string& ns) const;
+    // A bridge's learned forwarding entries younger than the ageing time, newest first
+    // (the kernel's fdb_list): (MAC, port ifindex).
+    std::vector<std::pair<Mac, int>> fdb_learned(const std::string& ns, int bridge) const;
     // Decisions along the way ("ns0: ARP for 10.0.0.2 on tap0 failed ..."), when set.
     void set_trace(std::function<void(const std::string&)> trace) { trace_ = std::move(trace); }
 
@@ -90,6 +93,7 @@ private:
     struct FdbEntry {
         int port = 0;      // ifindex of the port the MAC was learned on
         Time updated = 0;  // last seen as a source there; gone kFdbAgeing later
+        uint64_t seq = 0;  // when it was created: a move to another port keeps it
     };
     struct BridgePorts {
         bool built = false;
@@ -104,6 +108,7 @@ private:
     };
     struct Bridge {
         std::unordered_map<uint64_t, FdbEntry> fdb;  // by MAC
+        uint64_t next_seq = 0;
         BridgePorts ports;
     };
     struct Peer {

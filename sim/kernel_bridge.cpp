@@ -6,6 +6,9 @@
 // port's own IPv4 stack: the bridge's rx_handler takes it.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
+
 #include "sim/kernel.hpp"
 
 namespace vethlab::sim {
@@ -50,8 +53,14 @@ void Kernel::br_handle_frame(int ns, const Link& port, const Frame& frame) {
     if (!br || br->kind != LinkKind::bridge || !br->admin_up) return;  // the port is disabled
     const BridgePorts& ports = br_ports(ns, *br);
     const uint64_t src = mac_key(frame.src);
-    if (!frame.src.is_multicast() && !ports.local.count(src))  // br_fdb_update
-        rt(ns).bridges[br->ifindex].fdb[src] = FdbEntry{port.ifindex, now()};
+    if (!frame.src.is_multicast() && !ports.local.count(src)) {  // br_fdb_update
+        Bridge& b = rt(ns).bridges[br->ifindex];
+        auto [it, fresh] = b.fdb.try_emplace(src);
+        // An entry past the ageing time is gone on the kernel (br_fdb_cleanup): a new one.
+        if (fresh || now() >= it->second.updated + kFdbAgeing) it->second.seq = ++b.next_seq;
+        it->second.port = port.ifindex;
+        it->second.updated = now();
+    }
     const int bridge = br->ifindex;
     if (frame.dst.is_multicast()) {
         rx(ns, bridge, frame);  // a copy goes up the bridge device
@@ -106,6 +115,25 @@ void Kernel::br_flood(int ns, int bridge, int ingress, const Frame& frame) {
                           p.forwarding.size() - (ingress != 0) == 1 ? "port" : "ports"));
     for (int port : to)
         if (port != ingress) xmit(ns, port, frame);
+}
+
+std::vector<std::pair<Mac, int>> Kernel::fdb_learned(const std::string& ns, int bridge) const {
+    std::vector<std::pair<Mac, int>> out;
+    auto id = ids_.find(ns);
+    if (id == ids_.end()) return out;
+    const auto& bridges = rt_[size_t(id->second)].bridges;
+    auto b = bridges.find(bridge);
+    if (b == bridges.end()) return out;
+    std::vector<std::pair<uint64_t, std::pair<Mac, int>>> live;
+    for (const auto& [key, e] : b->second.fdb) {
+        if (now() >= e.updated + kFdbAgeing) continue;
+        std::array<uint8_t, 6> bytes{};
+        for (int i = 5; i >= 0; --i) bytes[size_t(i)] = uint8_t(key >> (8 * (5 - i)));
+        live.push_back({e.seq, {Mac(bytes), e.port}});
+    }
+    std::sort(live.begin(), live.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (auto& [seq, entry] : live) out.push_back(entry);
+    return out;
 }
 
 // Ports that went away, down or lost carrier (or whose bridge went down) are flushed

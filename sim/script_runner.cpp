@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "model/ip_writer.hpp"
+#include "sim/fdb_printer.hpp"
 #include "sim/link_printer.hpp"
 #include "sim/neigh_printer.hpp"
 #include "sim/ping_app.hpp"
@@ -18,6 +19,7 @@ std::string ScriptRunner::observe(const Show& show) {
         case ShowWhat::ip_addr: return format_ip_addr(state_, ns, show.brief, show.dev);
         case ShowWhat::ip_link: return format_ip_link(state_, ns, show.brief, show.dev);
         case ShowWhat::ip_neigh: return format_ip_neigh(ns, kernel_.neighbours(show.ns), show.dev);
+        case ShowWhat::bridge_fdb: return format_bridge_fdb(kernel_, ns, show.dev);
     }
     return "";
 }
@@ -33,7 +35,9 @@ StepResult ScriptRunner::run(const Edit& edit) {
     }
     if (auto err = state_.apply(edit.op)) {  // also checks the namespace of observations
         r.output = *err + "\n";
-        r.exit_code = std::holds_alternative<SysctlSet>(edit.op) ? 255 : (edit.is_observation() ? 1 : 2);
+        const auto* show = std::get_if<Show>(&edit.op);
+        const bool exits_255 = std::holds_alternative<SysctlSet>(edit.op) || (show && show->what == ShowWhat::bridge_fdb);
+        r.exit_code = exits_255 ? 255 : (edit.is_observation() ? 1 : 2);
         r.refused = !edit.is_observation();
         return r;
     }

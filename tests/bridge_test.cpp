@@ -3,6 +3,8 @@
 // simulator's forwarding database, and the backend's plan on the fake.
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include "backend/netlink_fake.hpp"
 #include "backend/plan.hpp"
 #include "backend_support.hpp"
@@ -12,6 +14,7 @@
 #include "model/yaml_writer.hpp"
 #include "sim/kernel.hpp"
 #include "sim/link_printer.hpp"
+#include "sim/script_runner.hpp"
 #include "sim_support.hpp"
 
 using namespace vethlab;
@@ -192,6 +195,46 @@ veths:
                                      "t.yaml");
     REQUIRE_FALSE(bad.ok());
     CHECK(bad.errors[0].str() == "t.yaml:3:29: master 'br0' of 'va' is not a bridge under 'links' of namespace 'sw'");
+}
+
+TEST_CASE("bridge: bridge fdb show parses, prints back and shows learned entries newest first", "[bridge][sim]") {
+    for (const std::string cmd : {"bridge -n sw fdb show br br0", "bridge fdb show", "ip netns exec sw bridge fdb"}) {
+        Parsed p = parse_ip_script(cmd + "\n", "t.sh");
+        REQUIRE(p.ok());
+        const auto& show = std::get<Show>(p.topology.edits.at(0).op);
+        CHECK(show.what == ShowWhat::bridge_fdb);
+        Parsed q = parse_ip_script(format_command(show) + "\n", "t.sh");
+        REQUIRE(q.ok());
+        CHECK(q.topology.edits.at(0).op == p.topology.edits.at(0).op);
+    }
+    Parsed bad = parse_ip_script("bridge fdb show dev va\n", "t.sh");
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.errors[0].str() == "t.sh:1:17: 'bridge fdb show dev' is not supported (only 'br BR')");
+
+    // The host behind va changes its MAC between two pings: both are learned on va, the new one first.
+    const std::string script =
+        "ip netns add sw\nip netns add a\nip -n sw link add br0 type bridge\n"
+        "ip -n sw link add va address 02:00:00:00:00:0a type veth peer name pa netns a address 02:00:00:00:01:0a\n"
+        "ip -n sw link set va master br0\nip -n a addr add 10.0.0.1/24 dev pa\nip -n sw addr add 10.0.0.2/24 dev br0\n"
+        "ip -n sw link set br0 up\nip -n sw link set va up\nip -n a link set pa up\n"
+        "ip netns exec a ping -c 1 10.0.0.2\nip -n a link set pa address 02:00:00:00:05:0a\n"
+        "ip netns exec a ping -c 1 -W 1 10.0.0.2\nbridge -n sw fdb show br br0\n"
+        "sleep 301\nbridge -n sw fdb show br nosuch\nbridge -n sw fdb show\n";
+    Parsed p = parse_ip_script(script, "t.sh");
+    REQUIRE(p.ok());
+    sim::ScriptRunner runner;
+    std::vector<std::string> out;
+    for (const auto& e : p.topology.edits) {
+        auto r = runner.run(e);
+        if (std::holds_alternative<Show>(e.op)) out.push_back(r.output + fmt::format("exit {}", r.exit_code));
+    }
+    REQUIRE(out.size() == 3);
+    CHECK(out[0] ==
+          "02:00:00:00:05:0a dev va master br0 \n"
+          "02:00:00:00:01:0a dev va master br0 \n"
+          "02:00:00:00:00:0a dev va master br0 permanent\nexit 0");
+    CHECK(out[1] == "Cannot find bridge device \"nosuch\"\nexit 255");
+    CHECK(out[2] == "02:00:00:00:00:0a dev va master br0 permanent\nexit 0");  // aged out
 }
 
 TEST_CASE("bridge: the simulator learns, forwards, and forgets after 300 s", "[bridge][sim]") {
