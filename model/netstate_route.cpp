@@ -142,12 +142,14 @@ std::optional<std::string> NetState::apply_op(const RouteEdit& e) {
     Route r;
     if (auto err = route_of(e, n, r)) return err;
     if (e.op == RouteOp::del) {
+        if (!n.has_table(r.table)) return errors::extack("FIB table does not exist");
         const auto h =
             n.routes.find_first(r.table, r.dst, [&](const Route& x) { return matches_for_delete(x, e.route, r); });
         if (h == RouteTable::kNone) return errors::rtnl(errors::kNoProcess);
         n.routes.erase(h);
         return std::nullopt;
     }
+    note_table(n, r.table);  // inet_rtm_newroute: fib_new_table before the nexthop checks
     if (auto err = check_nexthop(*this, n, r)) return err;
     if (!r.prefsrc.is_zero() && !(r.type == RouteType::local && r.dst == Prefix(r.prefsrc, 32)) &&
         !n.has_local_address(r.prefsrc))

@@ -170,7 +170,8 @@ private:
     void neigh_update(int ns, int ifindex, Ipv4 ip, Mac mac, NudState state);
     // IPv4 and ICMP
     void send(int ns, Ipv4Packet pkt, const OutputRoute& route);
-    void ip_rcv(int ns, const Link& dev, Ipv4Packet pkt);
+    // l2_broadcast: the frame went to ff:ff:ff:ff:ff:ff (pkt_type PACKET_BROADCAST).
+    void ip_rcv(int ns, const Link& dev, Ipv4Packet pkt, bool l2_broadcast = false);
     void ip_forward(int ns, const Link& in, Ipv4Packet pkt, const Route& r, bool redirect = false);
     void ip_rt_send_redirect(int ns, const Ipv4Packet& pkt, Ipv4 gateway);
     void icmp_redirect(int ns, const Ipv4Packet& pkt);

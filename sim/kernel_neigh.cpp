@@ -44,15 +44,24 @@ void Kernel::rx(int ns, int ifindex, const Frame& frame) {
     if (dev->master) return br_handle_frame(ns, *dev, frame);         // the bridge's rx_handler
     if (frame.dst != dev->mac && frame.dst != kBroadcastMac) return;  // for another host
     if (const Arp* arp = std::get_if<Arp>(&frame.payload)) arp_rcv(ns, *dev, *arp);
-    else ip_rcv(ns, *dev, std::get<Ipv4Packet>(frame.payload));
+    else ip_rcv(ns, *dev, std::get<Ipv4Packet>(frame.payload), frame.dst == kBroadcastMac);
 }
 
 // neigh_alloc: a new entry was never confirmed (confirmed lies two base times back).
+// arp_constructor types the address through the local table (inet_addr_type_dev_table);
+// while the namespace has no local table yet (no address ever, lo never up) every
+// address counts as broadcast: the entry is NOARP with the broadcast MAC, never
+// resolved, hidden by `ip neigh`, and frames through it go to ff:ff:ff:ff:ff:ff (found
+// by fuzz-diff, seed 1139, tests/corpus/neigh-noarp-without-local-table.sh).
 Kernel::Neighbour& Kernel::neigh_entry(int ns, uint64_t key, const Link& dev) {
     auto [it, added] = rt(ns).neigh.try_emplace(key);
     if (added) {
         it->second.used = now();
         it->second.confirmed = now() - 2 * conf(ns, dev).reachable;
+        if (!nsp(ns)->has_table(kTableLocal)) {
+            it->second.state = NudState::noarp;
+            it->second.mac = kBroadcastMac;
+        }
     }
     return it->second;
 }
@@ -75,6 +84,7 @@ void Kernel::neigh_output(int ns, int ifindex, Ipv4 nexthop, Ipv4Packet pkt) {
     switch (e.state) {
         case NudState::reachable:
         case NudState::permanent:
+        case NudState::noarp:
             xmit(ns, ifindex, Frame{dev->mac, e.mac, std::move(pkt)});
             return;
         case NudState::stale:
@@ -235,6 +245,7 @@ void Kernel::neigh_update(int ns, int ifindex, Ipv4 ip, Mac mac, NudState state)
     if (!dev) return;
     const uint64_t key = neigh_key(ifindex, ip);
     Neighbour& e = neigh_entry(ns, key, *dev);
+    if (e.state == NudState::noarp || e.state == NudState::permanent) return;  // only an admin changes these
     const bool valid = e.state != NudState::incomplete && e.state != NudState::failed;
     if (state == NudState::stale && valid && e.mac == mac) return;
     e.state = state;
