@@ -55,7 +55,7 @@ public:
     void bind_icmp(const std::string& ns, uint16_t id, std::function<void(const Ipv4Packet&)> deliver);
     void unbind_icmp(const std::string& ns, uint16_t id);
 
-    std::vector<NeighborEntry> neighbours(const std::string& ns) const;
+    std::vector<NeighborEntry> neighbours(const std::string& ns);  // not const: reads the device caches
     // Decisions along the way ("ns0: ARP for 10.0.0.2 on tap0 failed ..."), when set.
     void set_trace(std::function<void(const std::string&)> trace) { trace_ = std::move(trace); }
 
@@ -65,6 +65,8 @@ private:
         Mac mac;
         int probes = 0;
         uint64_t timer = 0;  // generation: a timer fires only if still current
+        Time timer_at = -1;  // when the current timer fires; -1: none armed
+        Time fired_at = -1;  // when a timer last fired
         Time confirmed = 0;  // last proof of reachability (an ARP reply to us)
         Time used = 0;       // last packet sent through it while not REACHABLE
         std::vector<Ipv4Packet> queue;

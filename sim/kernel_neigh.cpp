@@ -68,6 +68,7 @@ Kernel::Neighbour& Kernel::neigh_entry(int ns, uint64_t key, const Link& dev) {
 
 void Kernel::neigh_arm(int ns, uint64_t key, Neighbour& e, Time when) {
     e.timer = ++timer_generation_;
+    e.timer_at = when;
     const uint64_t gen = e.timer;
     q_.at(when, [this, ns, key, gen] { neigh_timer(ns, key, gen); });
 }
@@ -149,6 +150,8 @@ void Kernel::neigh_timer(int ns, uint64_t key, uint64_t generation) {
     auto it = rt(ns).neigh.find(key);
     if (it == rt(ns).neigh.end() || it->second.timer != generation) return;
     Neighbour& e = it->second;
+    e.timer_at = -1;  // fired; re-armed below when the state goes on
+    e.fired_at = now();
     const int ifindex = int(key >> 32);
     const Ipv4 ip(uint32_t(key & 0xffffffffu));
     const Namespace* n = nsp(ns);
@@ -256,6 +259,7 @@ void Kernel::neigh_update(int ns, int ifindex, Ipv4 ip, Mac mac, NudState state)
         neigh_arm(ns, key, e, now() + conf(ns, *dev).reachable);
     } else {
         e.timer = ++timer_generation_;  // STALE has no timer
+        e.timer_at = -1;
     }
     std::vector<Ipv4Packet> queued = std::move(e.queue);
     e.queue.clear();
@@ -268,13 +272,19 @@ void Kernel::neigh_flush_dev(const std::string& ns, int ifindex) {
     std::erase_if(rt_[size_t(it->second)].neigh, [&](const auto& kv) { return int(kv.first >> 32) == ifindex; });
 }
 
-std::vector<NeighborEntry> Kernel::neighbours(const std::string& ns) const {
+std::vector<NeighborEntry> Kernel::neighbours(const std::string& ns) {
     std::vector<NeighborEntry> out;
     auto it = ids_.find(ns);
     if (it == ids_.end()) return out;
     for (const auto& [key, e] : rt_[size_t(it->second)].neigh) {
-        NeighborEntry n{Ipv4(uint32_t(key & 0xffffffffu)), int(key >> 32), std::nullopt, e.state, false};
+        NeighborEntry n{Ipv4(uint32_t(key & 0xffffffffu)), int(key >> 32), std::nullopt, e.state, false, std::nullopt, 0};
         if (e.state != NudState::incomplete && e.state != NudState::failed) n.mac = e.mac;
+        if (e.timer_at >= 0) n.next_change = e.timer_at;
+        if (e.fired_at >= 0) n.last_timer = e.fired_at;
+        n.confirmed = e.confirmed;
+        const Namespace* ns_ptr = rt_[size_t(it->second)].ns;
+        const Link* dev = ns_ptr ? ns_ptr->link(n.ifindex) : nullptr;
+        if (dev) n.reachable = conf(it->second, *dev).reachable;
         out.push_back(n);
     }
     std::sort(out.begin(), out.end(), [](const NeighborEntry& a, const NeighborEntry& b) {
