@@ -220,14 +220,10 @@ private:
         // The model is IPv4 only: addresses are listed with -4 (the kernel adds IPv6 link-local ones).
         static const char* kinds[] = {"route", "route show table local", "-br link", "-4 -br addr", "neigh", "-4 addr"};
         int n = pick(nns_);
-        // Open disagreement: a namespace whose local table was never created (no
-        // address, no local route yet) answers `ip route show table local` with "Error:
-        // ipv4: FIB table does not exist."; the simulator prints nothing. Only
-        // namespaces whose lo went up at the start (so the table exists) are asked.
-        if (what == 1) {
-            if (lo_up_.empty()) what = 0;
-            else n = lo_up_[size_t(pick(int(lo_up_.size())))];
-        }
+        // Any namespace is asked for its local table, also one whose table was never
+        // made ("Error: ipv4: FIB table does not exist.", modelled). The draw that once
+        // picked a namespace with lo up stays, so every seed keeps the stream it had.
+        if (what == 1 && !lo_up_.empty()) (void)pick(int(lo_up_.size()));
         if (what == 6) line(fmt::format("ip netns exec {} route -n", ns(n)));
         else ip(n, kinds[what]);
     }

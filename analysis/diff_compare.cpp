@@ -59,12 +59,20 @@ std::string normalise_ping(const std::string& text) {
     return std::regex_replace(s, stats, "rtt min/avg/max/mdev = T");
 }
 
-std::string normalise_neigh(const std::string& text, bool strict) {
-    static const std::regex resolved(R"( (REACHABLE|DELAY|PROBE|STALE) ?$)");
-    static const std::regex unresolved(R"( (INCOMPLETE|FAILED) ?$)");
+std::string normalise_neigh(const std::string& text, const std::vector<std::string>& unsettled) {
     std::vector<std::string> lines = lines_of(mask_macs(text));
-    if (!strict)
-        for (auto& l : lines) l = std::regex_replace(std::regex_replace(l, resolved, " <resolved>"), unresolved, " <unresolved>");
+    for (auto& l : lines) {
+        // "IP dev DEV ..." (or "IP ..." under `ip neigh show dev DEV`).
+        const std::string ip = l.substr(0, l.find(' '));
+        const size_t dev_at = l.find(" dev ");
+        const std::string dev =
+            dev_at == std::string::npos ? "" : l.substr(dev_at + 5, l.find(' ', dev_at + 5) - (dev_at + 5));
+        for (const auto& u : unsettled)
+            if (u.substr(0, u.find(' ')) == ip && (dev.empty() || u == ip + " dev " + dev)) {
+                l = (dev.empty() ? ip : ip + " dev " + dev) + " <unsettled>";
+                break;
+            }
+    }
     std::sort(lines.begin(), lines.end());  // ip neigh lists in hash order
     return join(lines);
 }
@@ -93,8 +101,10 @@ std::optional<Mismatch> compare_command(const Edit& edit, const CommandOutput& s
         s = normalise_ping(s);
         k = normalise_ping(k);
     } else if (show && show->what == ShowWhat::ip_neigh) {
-        s = normalise_neigh(s, opt.strict);
-        k = normalise_neigh(k, opt.strict);
+        const std::vector<std::string> none;
+        const auto& unsettled = opt.strict ? none : sim.unsettled;
+        s = normalise_neigh(s, unsettled);
+        k = normalise_neigh(k, unsettled);
     } else if (show && (show->what == ShowWhat::ip_link || show->what == ShowWhat::ip_addr)) {
         s = normalise_link(s, opt.strict);
         k = normalise_link(k, opt.strict);

@@ -5,6 +5,7 @@
 // (ping's time=, rtt, the summary's time), random MACs, the hash order of `ip neigh`.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "model/edit.hpp"
 
@@ -14,13 +15,21 @@ namespace vethlab::analysis {
 struct CommandOutput {
     std::string out;
     int status = 0;
+    // The side's clock when the command started, in seconds (kernel: /proc/uptime; the
+    // twin: virtual time); -1 when unknown.
+    double clock = -1;
+    // `ip neigh` on the twin: entries ("IP dev DEV") whose state may legitimately differ
+    // on the kernel -- a timer of theirs fires, or fired, within the clocks' disagreement
+    // plus 0.3 s, or the kernel's random reachable_time may have run out (diff_run.cpp).
+    std::vector<std::string> unsettled;
 };
 
 struct CompareOptions {
-    // Without strict, neighbour entries in a different timer state agree when both are
-    // resolved (REACHABLE / DELAY / PROBE / STALE) or both not (INCOMPLETE / FAILED):
-    // the kernel draws reachable_time at random and its clock runs on while the shell
-    // works, so a state change near a timer's end falls on either side.
+    // Neighbour entries are compared exactly (state and address) except, without strict,
+    // the twin's unsettled ones (CommandOutput::unsettled): the kernel draws
+    // reachable_time at random and its clock runs on while the shell works, so a state
+    // change near a timer's end falls on either side; those are compared by address and
+    // device only.
     //
     // Without strict, a veth's operstate DOWN and LOWERLAYERDOWN agree too: the kernel
     // latches it when the device's last carrier event ran (link_watch.c
@@ -42,7 +51,7 @@ std::optional<Mismatch> compare_command(const Edit& edit, const CommandOutput& s
 
 // The normal forms (exposed for tests).
 std::string normalise_ping(const std::string& text);
-std::string normalise_neigh(const std::string& text, bool strict);
+std::string normalise_neigh(const std::string& text, const std::vector<std::string>& unsettled = {});
 std::string normalise_link(const std::string& text, bool strict);
 std::string mask_macs(const std::string& text);
 

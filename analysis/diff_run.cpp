@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <stdexcept>
 #include <thread>
 
@@ -10,6 +11,30 @@
 #include "sim/script_runner.hpp"
 
 namespace vethlab::analysis {
+namespace {
+
+// The twin's neighbour entries whose state the kernel may show otherwise at this moment:
+// a timer fires, or fired, within `tol` of now (the clocks of the two sides disagree by
+// up to that much); or the kernel's reachable_time, drawn at random in [base/2,
+// 3*base/2), may already have run out (REACHABLE) or may not have yet (STALE after a
+// timer).
+std::vector<std::string> unsettled_neighbours(sim::ScriptRunner& twin, const std::string& ns, sim::Time tol) {
+    std::vector<std::string> out;
+    const Namespace* n = twin.state().ns(ns);
+    if (!n) return out;
+    const sim::Time now = twin.kernel().now();
+    for (const auto& e : twin.kernel().neighbours(ns)) {
+        const bool near_next = e.next_change && *e.next_change - now <= tol;
+        const bool near_last = e.last_timer && now - *e.last_timer <= tol;
+        const bool random_reachable =
+            (e.state == sim::NudState::reachable && now >= e.confirmed + e.reachable / 2 - tol) ||
+            (e.state == sim::NudState::stale && e.last_timer && now <= e.confirmed + 3 * e.reachable / 2 + tol);
+        if (near_next || near_last || random_reachable) out.push_back(e.ip.str() + " dev " + n->ifname(e.ifindex));
+    }
+    return out;
+}
+
+}  // namespace
 
 std::optional<Disagreement> diff_script(const std::string& script, const KernelRunner& kernel,
                                         const CompareOptions& opt) {
@@ -22,10 +47,27 @@ std::optional<Disagreement> diff_script(const std::string& script, const KernelR
     const auto& edits = parsed.topology.edits;
     const std::vector<CommandOutput> real = kernel(edits);
     sim::ScriptRunner twin;
+    double kernel_start = -1;  // the kernel's clock at its first command, and the twin's
+    sim::Time twin_start = 0;
     for (size_t i = 0; i < edits.size() && i < real.size(); ++i) {
+        const sim::Time twin_clock = twin.kernel().now();
+        if (kernel_start < 0 && real[i].clock >= 0) {
+            kernel_start = real[i].clock;
+            twin_start = twin_clock;
+        }
         const sim::StepResult predicted = twin.run(edits[i]);
         if (real[i].status == -1) continue;  // not run on the kernel
-        const CommandOutput sim_side{predicted.output, predicted.exit_code};
+        CommandOutput sim_side{predicted.output, predicted.exit_code, double(twin_clock) / double(sim::kSecond), {}};
+        const auto* show = std::get_if<Show>(&edits[i].op);
+        if (show && show->what == ShowWhat::ip_neigh && predicted.exit_code == 0) {
+            // How far the kernel's clock ran from the twin's since the start (0 unknown), + 0.3 s.
+            const double jitter = kernel_start < 0 || real[i].clock < 0
+                                      ? 0
+                                      : std::abs((real[i].clock - kernel_start) -
+                                                 double(twin_clock - twin_start) / double(sim::kSecond));
+            const auto tol = sim::Time((jitter + 0.3) * double(sim::kSecond));
+            sim_side.unsettled = unsettled_neighbours(twin, show->ns, tol);
+        }
         if (auto m = compare_command(edits[i], sim_side, real[i], opt))
             return Disagreement{int(edits[i].loc.line), edits[i].text, std::move(*m)};
     }

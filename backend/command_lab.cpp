@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <regex>
 #include <stdexcept>
@@ -45,15 +46,18 @@ std::string read_all(FILE* f) {
     return out;
 }
 
-// Splits the shell's output: "\x1e<i>\x1e" opens step i, "\x1f<status>\x1f" closes it.
+// Splits the shell's output: "\x1e<i>:<uptime>\x1e" opens step i, "\x1f<status>\x1f" closes it.
 void parse_steps(const std::string& text, std::vector<KernelStep>& steps) {
     size_t pos = 0;
     while ((pos = text.find('\x1e', pos)) != std::string::npos) {
         const size_t num_end = text.find('\x1e', pos + 1);
         if (num_end == std::string::npos) break;
-        const size_t index = std::stoul(text.substr(pos + 1, num_end - pos - 1));
+        const std::string opener = text.substr(pos + 1, num_end - pos - 1);
+        const size_t index = std::stoul(opener);
         const size_t close = text.find('\x1f', num_end + 1);
         if (close == std::string::npos || index >= steps.size()) break;
+        if (const size_t colon = opener.find(':'); colon != std::string::npos && colon + 1 < opener.size())
+            steps[index].uptime = std::strtod(opener.c_str() + colon + 1, nullptr);
         const size_t status_end = text.find('\x1f', close + 1);
         if (status_end == std::string::npos) break;
         steps[index].out = text.substr(num_end + 1, close - num_end - 1);
@@ -149,7 +153,10 @@ std::vector<KernelStep> CommandLab::run(const std::vector<Edit>& edits) {
         // IPv6 link-local addresses it gives every device).
         const auto* show = std::get_if<Show>(&op);
         if (show && show->what == ShowWhat::ip_addr && command.rfind("ip ", 0) == 0) command.insert(3, "-4 ");
-        script += "printf '\\036" + std::to_string(i) + "\\036'\n";
+        // The kernel's clock at the start of each command (a builtin read: no process), so
+        // the comparison knows how far it ran from the twin's.
+        script += "read vl_up vl_idle </proc/uptime\n";
+        script += "printf '\\036" + std::to_string(i) + ":%s\\036' \"$vl_up\"\n";
         script += "{ " + command + "\n}" + (observation ? " 2>&1" : " 2>&1 >/dev/null") + " </dev/null\n";
         script += "printf '\\037%d\\037' $?\n";
     }

@@ -21,6 +21,7 @@ struct KernelStep {
     std::string out;  // observations: stdout and stderr in order; changes: stderr only
     int status = 0;   // the command's exit status
     bool skipped = false;  // not run (it would touch the host namespace)
+    double uptime = -1;    // /proc/uptime when the command started (s, 10 ms steps); -1 unknown
 };
 
 class CommandLab {

@@ -27,7 +27,7 @@ struct FuzzDiffOptions {
 std::vector<analysis::CommandOutput> on_kernel(const std::vector<Edit>& edits) {
     backend::CommandLab lab;
     std::vector<analysis::CommandOutput> out;
-    for (auto& s : lab.run(edits)) out.push_back({std::move(s.out), s.skipped ? -1 : s.status});
+    for (auto& s : lab.run(edits)) out.push_back({std::move(s.out), s.skipped ? -1 : s.status, s.uptime, {}});
     return out;
 }
 

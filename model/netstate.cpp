@@ -162,7 +162,26 @@ void NetState::reindex_ns() {
 }
 
 std::optional<std::string> NetState::apply(const EditOp& op) {
-    return std::visit([this](const auto& e) { return apply_op(e); }, op);
+    return std::visit(
+        [this](const auto& e) {
+            auto err = apply_op(e);
+            // Tables made by the routes the edit added (an address's, a device's coming up).
+            if constexpr (requires { e.ns; })
+                if (!err)
+                    if (Namespace* n = find_ns(e.ns)) note_tables(*n);
+            return err;
+        },
+        op);
+}
+
+void NetState::note_table(Namespace& n, uint32_t table) {
+    n.fib_tables.insert(table);
+    if (table == kTableLocal) n.fib_tables.insert(kTableMain);
+}
+
+void NetState::note_tables(Namespace& n) {
+    for (const auto& r : n.routes)
+        if (!n.has_table(r.table)) note_table(n, r.table);
 }
 
 const Namespace* NetState::ns(std::string_view name) const {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +53,12 @@ struct Namespace {
     RouteTable routes;        // every table, insertion order; printed in the kernel's order (sorted_routes)
     std::map<std::string, std::string> sysctls;  // "net.ipv4.ip_forward" -> "1", only keys ever set
     int next_ifindex = 1;
+    // The FIB tables that exist: a namespace starts with none; fib_new_table makes one when
+    // a route goes into it (an address's local route, `ip route add`, even one refused by
+    // the nexthop checks) and it stays until the namespace goes. The local table brings
+    // main with it (they share a trie). Not part of the configuration (operator==).
+    std::set<uint32_t> fib_tables;
+    bool has_table(uint32_t id) const { return fib_tables.count(id) != 0; }
 
     Link* link(std::string_view name);
     const Link* link(std::string_view name) const;
@@ -126,6 +133,8 @@ private:
     std::optional<std::string> apply_op(const AddrAdd& e);
     std::optional<std::string> apply_op(const AddrDel& e);
     std::optional<std::string> apply_op(const RouteEdit& e);
+    static void note_table(Namespace& n, uint32_t table);
+    static void note_tables(Namespace& n);
     std::optional<std::string> apply_op(const SysctlSet& e);
     std::optional<std::string> apply_op(const Ping& e);
     std::optional<std::string> apply_op(const Show& e);

@@ -142,12 +142,22 @@ std::optional<std::string> NetState::apply_op(const RouteEdit& e) {
     Route r;
     if (auto err = route_of(e, n, r)) return err;
     if (e.op == RouteOp::del) {
-        const auto h =
-            n.routes.find_first(r.table, r.dst, [&](const Route& x) { return matches_for_delete(x, e.route, r); });
+        if (!n.has_table(r.table)) return errors::extack("FIB table does not exist");
+        // The aliases of a key are sorted by metric: without one the lowest-metric match
+        // goes first (fib_find_alias from priority 0), on a tie the oldest (found by
+        // fuzz-diff, seed 5133, tests/corpus/route-del-lowest-metric-first.sh).
+        std::optional<uint32_t> lowest;
+        n.routes.for_each_with_dst(r.table, r.dst, [&](const Route& x) {
+            if (matches_for_delete(x, e.route, r) && (!lowest || x.metric < *lowest)) lowest = x.metric;
+        });
+        const auto h = !lowest ? RouteTable::kNone : n.routes.find_first(r.table, r.dst, [&](const Route& x) {
+            return x.metric == *lowest && matches_for_delete(x, e.route, r);
+        });
         if (h == RouteTable::kNone) return errors::rtnl(errors::kNoProcess);
         n.routes.erase(h);
         return std::nullopt;
     }
+    note_table(n, r.table);  // inet_rtm_newroute: fib_new_table before the nexthop checks
     if (auto err = check_nexthop(*this, n, r)) return err;
     if (!r.prefsrc.is_zero() && !(r.type == RouteType::local && r.dst == Prefix(r.prefsrc, 32)) &&
         !n.has_local_address(r.prefsrc))

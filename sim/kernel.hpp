@@ -55,7 +55,7 @@ public:
     void bind_icmp(const std::string& ns, uint16_t id, std::function<void(const Ipv4Packet&)> deliver);
     void unbind_icmp(const std::string& ns, uint16_t id);
 
-    std::vector<NeighborEntry> neighbours(const std::string& ns) const;
+    std::vector<NeighborEntry> neighbours(const std::string& ns);  // not const: reads the device caches
     // A bridge's learned forwarding entries younger than the ageing time, newest first
     // (the kernel's fdb_list): (MAC, port ifindex).
     std::vector<std::pair<Mac, int>> fdb_learned(const std::string& ns, int bridge) const;
@@ -68,6 +68,8 @@ private:
         Mac mac;
         int probes = 0;
         uint64_t timer = 0;  // generation: a timer fires only if still current
+        Time timer_at = -1;  // when the current timer fires; -1: none armed
+        Time fired_at = -1;  // when a timer last fired
         Time confirmed = 0;  // last proof of reachability (an ARP reply to us)
         Time used = 0;       // last packet sent through it while not REACHABLE
         std::vector<Ipv4Packet> queue;
@@ -175,7 +177,8 @@ private:
     void neigh_update(int ns, int ifindex, Ipv4 ip, Mac mac, NudState state);
     // IPv4 and ICMP
     void send(int ns, Ipv4Packet pkt, const OutputRoute& route);
-    void ip_rcv(int ns, const Link& dev, Ipv4Packet pkt);
+    // l2_broadcast: the frame went to ff:ff:ff:ff:ff:ff (pkt_type PACKET_BROADCAST).
+    void ip_rcv(int ns, const Link& dev, Ipv4Packet pkt, bool l2_broadcast = false);
     void ip_forward(int ns, const Link& in, Ipv4Packet pkt, const Route& r, bool redirect = false);
     void ip_rt_send_redirect(int ns, const Ipv4Packet& pkt, Ipv4 gateway);
     void icmp_redirect(int ns, const Ipv4Packet& pkt);

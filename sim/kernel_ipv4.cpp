@@ -53,7 +53,7 @@ void Kernel::loopback(int ns, Ipv4Packet pkt) {
     q_.after(kLoopDelay, [this, ns, pkt = std::move(pkt)] { local_deliver(ns, pkt); });
 }
 
-void Kernel::ip_rcv(int ns, const Link& dev, Ipv4Packet pkt) {
+void Kernel::ip_rcv(int ns, const Link& dev, Ipv4Packet pkt, bool l2_broadcast) {
     if (pkt.dst.is_multicast() || pkt.dst.is_limited_broadcast()) return;
     if (is_martian_source(pkt.src) || pkt.dst.is_zero() || pkt.dst.is_loopback()) {
         trace(fmt::format("{}: martian packet {} -> {} on {} dropped", name(ns), pkt.src.str(), pkt.dst.str(), dev.name));
@@ -88,6 +88,11 @@ void Kernel::ip_rcv(int ns, const Link& dev, Ipv4Packet pkt) {
             return;
         }
         icmp_send(ns, pkt, IcmpType::dest_unreach, uint8_t(code));
+        return;
+    }
+    if (l2_broadcast) {  // ip_forward: only frames addressed to us (PACKET_HOST)
+        trace(fmt::format("{}: {} -> {} came in a broadcast frame: not forwarded", name(ns), pkt.src.str(),
+                          pkt.dst.str()));
         return;
     }
     // __mkroute_input: out the way it came in, with send_redirects on, the full source

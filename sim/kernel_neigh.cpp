@@ -44,21 +44,31 @@ void Kernel::rx(int ns, int ifindex, const Frame& frame) {
     if (dev->master) return br_handle_frame(ns, *dev, frame);         // the bridge's rx_handler
     if (frame.dst != dev->mac && frame.dst != kBroadcastMac) return;  // for another host
     if (const Arp* arp = std::get_if<Arp>(&frame.payload)) arp_rcv(ns, *dev, *arp);
-    else ip_rcv(ns, *dev, std::get<Ipv4Packet>(frame.payload));
+    else ip_rcv(ns, *dev, std::get<Ipv4Packet>(frame.payload), frame.dst == kBroadcastMac);
 }
 
 // neigh_alloc: a new entry was never confirmed (confirmed lies two base times back).
+// arp_constructor types the address through the local table (inet_addr_type_dev_table);
+// while the namespace has no local table yet (no address ever, lo never up) every
+// address counts as broadcast: the entry is NOARP with the broadcast MAC, never
+// resolved, hidden by `ip neigh`, and frames through it go to ff:ff:ff:ff:ff:ff (found
+// by fuzz-diff, seed 1139, tests/corpus/neigh-noarp-without-local-table.sh).
 Kernel::Neighbour& Kernel::neigh_entry(int ns, uint64_t key, const Link& dev) {
     auto [it, added] = rt(ns).neigh.try_emplace(key);
     if (added) {
         it->second.used = now();
         it->second.confirmed = now() - 2 * conf(ns, dev).reachable;
+        if (!nsp(ns)->has_table(kTableLocal)) {
+            it->second.state = NudState::noarp;
+            it->second.mac = kBroadcastMac;
+        }
     }
     return it->second;
 }
 
 void Kernel::neigh_arm(int ns, uint64_t key, Neighbour& e, Time when) {
     e.timer = ++timer_generation_;
+    e.timer_at = when;
     const uint64_t gen = e.timer;
     q_.at(when, [this, ns, key, gen] { neigh_timer(ns, key, gen); });
 }
@@ -75,6 +85,7 @@ void Kernel::neigh_output(int ns, int ifindex, Ipv4 nexthop, Ipv4Packet pkt) {
     switch (e.state) {
         case NudState::reachable:
         case NudState::permanent:
+        case NudState::noarp:
             xmit(ns, ifindex, Frame{dev->mac, e.mac, std::move(pkt)});
             return;
         case NudState::stale:
@@ -139,6 +150,8 @@ void Kernel::neigh_timer(int ns, uint64_t key, uint64_t generation) {
     auto it = rt(ns).neigh.find(key);
     if (it == rt(ns).neigh.end() || it->second.timer != generation) return;
     Neighbour& e = it->second;
+    e.timer_at = -1;  // fired; re-armed below when the state goes on
+    e.fired_at = now();
     const int ifindex = int(key >> 32);
     const Ipv4 ip(uint32_t(key & 0xffffffffu));
     const Namespace* n = nsp(ns);
@@ -235,6 +248,7 @@ void Kernel::neigh_update(int ns, int ifindex, Ipv4 ip, Mac mac, NudState state)
     if (!dev) return;
     const uint64_t key = neigh_key(ifindex, ip);
     Neighbour& e = neigh_entry(ns, key, *dev);
+    if (e.state == NudState::noarp || e.state == NudState::permanent) return;  // only an admin changes these
     const bool valid = e.state != NudState::incomplete && e.state != NudState::failed;
     if (state == NudState::stale && valid && e.mac == mac) return;
     e.state = state;
@@ -245,6 +259,7 @@ void Kernel::neigh_update(int ns, int ifindex, Ipv4 ip, Mac mac, NudState state)
         neigh_arm(ns, key, e, now() + conf(ns, *dev).reachable);
     } else {
         e.timer = ++timer_generation_;  // STALE has no timer
+        e.timer_at = -1;
     }
     std::vector<Ipv4Packet> queued = std::move(e.queue);
     e.queue.clear();
@@ -257,13 +272,19 @@ void Kernel::neigh_flush_dev(const std::string& ns, int ifindex) {
     std::erase_if(rt_[size_t(it->second)].neigh, [&](const auto& kv) { return int(kv.first >> 32) == ifindex; });
 }
 
-std::vector<NeighborEntry> Kernel::neighbours(const std::string& ns) const {
+std::vector<NeighborEntry> Kernel::neighbours(const std::string& ns) {
     std::vector<NeighborEntry> out;
     auto it = ids_.find(ns);
     if (it == ids_.end()) return out;
     for (const auto& [key, e] : rt_[size_t(it->second)].neigh) {
-        NeighborEntry n{Ipv4(uint32_t(key & 0xffffffffu)), int(key >> 32), std::nullopt, e.state, false};
+        NeighborEntry n{Ipv4(uint32_t(key & 0xffffffffu)), int(key >> 32), std::nullopt, e.state, false, std::nullopt, 0};
         if (e.state != NudState::incomplete && e.state != NudState::failed) n.mac = e.mac;
+        if (e.timer_at >= 0) n.next_change = e.timer_at;
+        if (e.fired_at >= 0) n.last_timer = e.fired_at;
+        n.confirmed = e.confirmed;
+        const Namespace* ns_ptr = rt_[size_t(it->second)].ns;
+        const Link* dev = ns_ptr ? ns_ptr->link(n.ifindex) : nullptr;
+        if (dev) n.reachable = conf(it->second, *dev).reachable;
         out.push_back(n);
     }
     std::sort(out.begin(), out.end(), [](const NeighborEntry& a, const NeighborEntry& b) {

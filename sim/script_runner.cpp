@@ -46,6 +46,13 @@ StepResult ScriptRunner::run(const Edit& edit) {
         r.output = format_ping(run);
         r.exit_code = ping_exit_code(run);
     } else if (const auto* show = std::get_if<Show>(&edit.op)) {
+        const uint32_t table = show->table.value_or(kTableMain);
+        if (show->what == ShowWhat::ip_route && table != kTableMain && table != 0 &&
+            !state_.ns(show->ns)->has_table(table)) {  // inet_dump_fib of a table never made
+            r.output = "Error: ipv4: FIB table does not exist.\nDump terminated\n";
+            r.exit_code = 2;
+            return r;
+        }
         r.output = observe(*show);
     } else if (const auto* sleep = std::get_if<Sleep>(&edit.op)) {
         kernel_.queue().run_until(kernel_.now() + Time(std::llround(sleep->seconds * double(kSecond))));
