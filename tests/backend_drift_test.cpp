@@ -134,7 +134,7 @@ TEST_CASE("lab: up of a lab that is up runs only the drift's operations and reco
     CHECK(fake.calls.empty());
 }
 
-TEST_CASE("drift: a bridge port released, moved or missing its bridge; the operations put it back", "[backend][drift]") {
+TEST_CASE("drift: a bridge port released, moved or missing its bridge -- the operations put it back", "[backend][drift]") {
     const std::string base = "ip netns add s\n"
                              "ip netns add h\n"
                              "ip -n s link add br0 type bridge\n"

@@ -196,7 +196,7 @@ TEST_CASE("kernel: writing ip_forward sets conf.all.accept_redirects to !on, on 
     CHECK(seen == std::vector<std::string>{"0\n", "1\n", "1\n"});
 }
 
-TEST_CASE("kernel: a bridge lab reads back through inspect; a port released by hand is named by diff, up restores it",
+TEST_CASE("kernel: a bridge lab reads back through inspect -- a port released by hand is named by diff, up restores it",
           "[kernel][inspect][bridge]") {
     if (auto why = testing::kernel_unavailable()) {
         WARN(*why);
