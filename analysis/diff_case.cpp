@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -27,7 +28,7 @@ struct RouteLine {
 
 class Generator {
 public:
-    Generator(uint64_t seed, const CaseOptions& opt) : rng_(seed), opt_(opt) {
+    Generator(uint64_t seed, const CaseOptions& opt) : rng_(seed), opt_(opt), seed_(seed) {
         slow_ = pick(100) < opt.slow_cases_per_100;
     }
 
@@ -42,6 +43,7 @@ public:
         for (int i = 0; i < opt_.steps; ++i) step();
         for (int i = 0; i < 2; ++i) ping(i == 1 && slow_);
         show(4);  // ip neigh
+        if (opt_.bridges) bridge_section();
         return out_;
     }
 
@@ -272,8 +274,118 @@ private:
         else show(r < 82 ? 0 : r < 85 ? 1 : r < 89 ? 2 : r < 92 ? 3 : r < 97 ? 4 : r < 99 ? 5 : 6);
     }
 
+    struct Bridge {
+        int ns = 0;
+        std::string name;
+        std::vector<const End*> ports;  // enslaved now
+        std::vector<const End*> offered;  // ends of its namespace once enslaved to it
+    };
+
+    // The bridge section: its own stream, so what came before is the same with or without it.
+    void bridge_section() {
+        rng_.seed(seed_ * 0x9e3779b97f4a7c15ULL + 0xb71d6e);
+        if (!chance(45)) return;
+        line("# bridges");
+        for (int i = 0; i < nns_; ++i) {
+            sysctl(i, "net.ipv6.conf.all.disable_ipv6=1");
+            sysctl(i, "net.ipv6.conf.default.disable_ipv6=1");
+        }
+        const int count = chance(20) ? 2 : 1;
+        std::vector<const End*> taken;
+        for (int b = 0; b < count; ++b) {
+            Bridge br;
+            br.ns = pick(nns_);
+            br.name = fmt::format("br{}", b);
+            ip(br.ns, fmt::format("link add {} type bridge", br.name));
+            int host = 10;
+            for (const End* e : ends_in(br.ns)) {
+                if (std::find(taken.begin(), taken.end(), e) != taken.end() || !chance(75)) continue;
+                taken.push_back(e);
+                ip(br.ns, fmt::format("link set {} master {}", e->dev, br.name));
+                br.ports.push_back(e);
+                br.offered.push_back(e);
+                if (!e->addr.empty() && chance(50))  // else the address stays on the port
+                    for (const auto& k : links_)
+                        if (&k.a == e || &k.b == e) ip(e->ns, fmt::format("addr del {}/{} dev {}", e->addr, k.len, e->dev));
+                if (chance(60)) ip(br.ns, fmt::format("link set {} up", e->dev));
+                const End& far = peer_of(e);
+                if (chance(85)) {
+                    const std::string a = fmt::format("10.{}.0.{}", 50 + b, host++);
+                    ip(far.ns, fmt::format("addr add {}/24 dev {}", a, far.dev));
+                    bridge_targets_.push_back(a);
+                }
+                if (chance(60)) ip(far.ns, fmt::format("link set {} up", far.dev));
+            }
+            if (chance(85)) ip(br.ns, fmt::format("link set {} up", br.name));
+            if (chance(70)) {
+                const std::string a = fmt::format("10.{}.0.1", 50 + b);
+                ip(br.ns, fmt::format("addr add {}/24 dev {}", a, br.name));
+                bridge_targets_.push_back(a);
+            }
+            bridges_.push_back(br);
+        }
+        bridge_targets_.push_back("10.50.0.99");  // on the bridge's subnet, nobody's
+        for (int i = 0; i < opt_.steps; ++i) bridge_step();
+        bridge_ping();
+        bridge_show(0);
+        show(4);
+    }
+
+    void bridge_ping() {
+        const std::string dst = bridge_targets_[size_t(pick(int(bridge_targets_.size())))];
+        line(fmt::format("ip netns exec {} ping -c 1 -W {} {}", ns(pick(nns_)), opt_.ping_wait, dst));
+    }
+
+    // 0: bridge fdb show, 1: ip -br link, 2: ip -4 -br addr -- in a bridge's namespace.
+    void bridge_show(int what) {
+        const Bridge& br = bridges_[size_t(pick(int(bridges_.size())))];
+        if (what == 0) {
+            line(chance(50) ? fmt::format("bridge -n {} fdb show", ns(br.ns))
+                            : fmt::format("bridge -n {} fdb show br {}", ns(br.ns), br.name));
+        } else {
+            ip(br.ns, what == 1 ? "-br link" : "-4 -br addr");
+        }
+    }
+
+    void bridge_step() {
+        Bridge& br = bridges_[size_t(pick(int(bridges_.size())))];
+        const int r = pick(100);
+        if (r < 14 && !br.offered.empty()) {  // release a port, or enslave it again
+            const End* e = br.offered[size_t(pick(int(br.offered.size())))];
+            const auto at = std::find(br.ports.begin(), br.ports.end(), e);
+            if (at != br.ports.end()) {
+                ip(br.ns, fmt::format("link set {} nomaster", e->dev));
+                br.ports.erase(at);
+            } else {
+                ip(br.ns, fmt::format("link set {} master {}", e->dev, br.name));
+                br.ports.push_back(e);
+            }
+        } else if (r < 22) {
+            ip(br.ns, fmt::format("link set {} {}", br.name, chance(60) ? "down" : "up"));
+        } else if (r < 34 && !br.offered.empty()) {  // a port or its peer down or up
+            const End* e = br.offered[size_t(pick(int(br.offered.size())))];
+            const End* d = chance(50) ? e : &peer_of(e);
+            ip(d->ns, fmt::format("link set {} {}", d->dev, chance(50) ? "down" : "up"));
+        } else if (r < 60) {
+            bridge_ping();
+        } else if (r < 72) {
+            bridge_show(0);
+        } else if (r < 82) {
+            bridge_show(1);
+        } else if (r < 88) {
+            bridge_show(2);
+        } else if (r < 94) {
+            show(4);
+        } else {
+            show(0);
+        }
+    }
+
     std::mt19937_64 rng_;
     CaseOptions opt_;
+    uint64_t seed_ = 0;
+    std::vector<Bridge> bridges_;
+    std::vector<std::string> bridge_targets_;
     bool slow_ = false;
     std::string out_;
     int nns_ = 0;

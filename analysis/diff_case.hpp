@@ -10,6 +10,14 @@
 // on and off with routers, addresses held on other interfaces (weak host), overlapping
 // subnets, blackhole / unreachable / prohibit routes, rp_filter and arp_ignore, routes
 // to nowhere.
+//
+// With `bridges`, some cases then get a Linux bridge section, drawn from a second random
+// stream appended after the script above, so the script of a seed without bridges is a
+// prefix of the script with them (old seeds keep their lines): one or two bridges, veth
+// ends enslaved with `master` and released with `nomaster`, bridges and ports up and
+// down, addresses on a bridge and addresses left on a port, pings across the bridge and
+// `bridge fdb show`. IPv6 is switched off in every namespace first, so no ND or MLD
+// frame teaches the kernel's bridges what the simulator's never see.
 #include <cstdint>
 #include <string>
 
@@ -21,6 +29,7 @@ struct CaseOptions {
     double ping_wait = 0.3;
     int slow_cases_per_100 = 10;
     int steps = 10;  // edits and observations after the topology is built (about)
+    bool bridges = true;  // false: the generator as it was before bridges (fuzz-diff --no-bridges)
 };
 
 std::string generate_case(uint64_t seed, const CaseOptions& opt = {});

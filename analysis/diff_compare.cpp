@@ -84,6 +84,13 @@ std::string normalise_link(const std::string& text, bool strict) {
     return std::regex_replace(s, std::regex("LOWERLAYERDOWN"), "DOWN          ");
 }
 
+std::string normalise_fdb(const std::string& text) {
+    std::string out;
+    for (const auto& l : lines_of(mask_macs(text)))
+        if (l.find(" master ") != std::string::npos) out += l + "\n";
+    return out;
+}
+
 std::optional<Mismatch> compare_command(const Edit& edit, const CommandOutput& sim, const CommandOutput& kernel,
                                         const CompareOptions& opt) {
     if (std::holds_alternative<Sleep>(edit.op)) return std::nullopt;
@@ -108,6 +115,9 @@ std::optional<Mismatch> compare_command(const Edit& edit, const CommandOutput& s
     } else if (show && (show->what == ShowWhat::ip_link || show->what == ShowWhat::ip_addr)) {
         s = normalise_link(s, opt.strict);
         k = normalise_link(k, opt.strict);
+    } else if (show && show->what == ShowWhat::bridge_fdb) {
+        s = normalise_fdb(s);
+        k = normalise_fdb(k);
     } else {
         s = mask_macs(s);
         k = mask_macs(k);

@@ -21,6 +21,7 @@ struct FuzzDiffOptions {
     std::string keep;
     int jobs = 4;
     bool no_shrink = false;
+    bool no_bridges = false;
     bool strict = false;
 };
 
@@ -70,6 +71,7 @@ void run(const FuzzDiffOptions& o, Context& ctx) {
     analysis::RunOptions opt;
     opt.jobs = o.jobs;
     opt.compare.strict = o.strict;
+    opt.generate.bridges = !o.no_bridges;
     const auto start = std::chrono::steady_clock::now();
     const auto results = analysis::run_cases(seeds, on_kernel, opt);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -108,6 +110,7 @@ void add_fuzz_diff(CLI::App& app, Context& ctx) {
     cmd->add_option("--seed", o->seed, "seed of the first case; case i uses seed+i (default 1)");
     cmd->add_option("--keep", o->keep, "write each disagreement, shrunk, to DIR/diff-SEED.sh");
     cmd->add_option("--jobs", o->jobs, "cases run at once (default 4)")->check(CLI::Range(1, 64));
+    cmd->add_flag("--no-bridges", o->no_bridges, "the generator without its bridge section (the scripts of before bridges)");
     cmd->add_flag("--no-shrink", o->no_shrink, "write disagreements as generated");
     cmd->add_flag("--strict", o->strict, "neighbour timer states (REACHABLE/DELAY/PROBE/STALE, INCOMPLETE/FAILED) must match too");
     cmd->callback([o, &ctx] { run(*o, ctx); });

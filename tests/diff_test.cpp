@@ -79,6 +79,42 @@ TEST_CASE("diff case generator: 200 seeds cover every feature the issue lists", 
     }
 }
 
+TEST_CASE("diff case generator: bridges come from a stream appended after the old script", "[diff-unit]") {
+    CaseOptions old;
+    old.bridges = false;
+    int with_bridge = 0;
+    std::string all;
+    for (uint64_t seed = 1; seed <= 200; ++seed) {
+        const std::string before = generate_case(seed, old), now = generate_case(seed);
+        INFO("seed " << seed << "\n" << now);
+        REQUIRE(now.rfind(before, 0) == 0);  // the old script is a prefix: old seeds keep their lines
+        REQUIRE(parse_ip_script(now, "case.sh").ok());
+        CHECK(before.find("type bridge") == std::string::npos);
+        with_bridge += now.find("type bridge") != std::string::npos;
+        all += now;
+    }
+    CHECK(with_bridge >= 40);
+    CHECK(with_bridge <= 150);
+    for (const std::string needle : {"link add br0 type bridge", "link add br1 type bridge", " master br0\n", " nomaster\n",
+                                     "link set br0 down", "link set br0 up", "dev br0\n", "fdb show\n",
+                                     "fdb show br br", "disable_ipv6=1", "10.50.0.1", "-4 -br addr"}) {
+        INFO(needle);
+        CHECK(all.find(needle) != std::string::npos);
+    }
+}
+
+TEST_CASE("diff compare: bridge fdb show compares the master lines, MACs masked", "[diff-unit]") {
+    const Edit fdb{Show{"sw", ShowWhat::bridge_fdb, false, std::nullopt, std::nullopt}, {}, "bridge fdb show"};
+    const std::string sim = "02:00:00:00:01:01 dev va master br0 \n02:00:00:00:00:01 dev va master br0 permanent\n";
+    const std::string kernel = "33:33:00:00:00:01 dev va self permanent\n"
+                               "aa:bb:cc:00:01:01 dev va master br0 \n"
+                               "aa:bb:cc:00:00:01 dev va master br0 permanent\n"
+                               "01:00:5e:00:00:01 dev br0 self permanent\n";
+    CHECK_FALSE(compare_command(fdb, {sim, 0}, {kernel, 0}).has_value());
+    const std::string unlearned = "aa:bb:cc:00:00:01 dev va master br0 permanent\n";
+    CHECK(compare_command(fdb, {sim, 0}, {unlearned, 0}).has_value());
+}
+
 TEST_CASE("diff compare: times, MACs and neighbour order are normalised, nothing else", "[diff-unit]") {
     const Edit ping{Ping{"a", Ipv4(10, 0, 0, 2)}, {}, "ping"};
     const std::string k = "PING 10.0.0.2 (10.0.0.2) 56(84) bytes of data.\n"
