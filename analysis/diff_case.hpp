@@ -16,8 +16,9 @@
 // prefix of the script with them (old seeds keep their lines): one or two bridges, veth
 // ends enslaved with `master` and released with `nomaster`, bridges and ports up and
 // down, addresses on a bridge and addresses left on a port, pings across the bridge and
-// `bridge fdb show`. IPv6 is switched off in every namespace first, so no ND or MLD
-// frame teaches the kernel's bridges what the simulator's never see.
+// `bridge fdb show`. (The kernel side, backend::CommandLab, switches IPv6 off in its
+// namespaces, so no ND or MLD frame teaches the kernel's bridges what the simulator's
+// never see; the model has no IPv6 sysctls to say so in the script.)
 #include <cstdint>
 #include <string>
 

@@ -37,6 +37,9 @@ struct CompareOptions {
     // device created later under that ifindex changes what the next event computes);
     // the simulator computes it from the present state. Open disagreement.
     bool strict = false;
+    // The twin's virtual clock is moved on to the kernel's (as /proc/uptime read before each
+    // command, from the first) before each command it is behind (diff_run.cpp).
+    bool follow_clock = true;
 };
 
 struct Mismatch {

@@ -50,11 +50,20 @@ std::optional<Disagreement> diff_script(const std::string& script, const KernelR
     double kernel_start = -1;  // the kernel's clock at its first command, and the twin's
     sim::Time twin_start = 0;
     for (size_t i = 0; i < edits.size() && i < real.size(); ++i) {
-        const sim::Time twin_clock = twin.kernel().now();
         if (kernel_start < 0 && real[i].clock >= 0) {
             kernel_start = real[i].clock;
-            twin_start = twin_clock;
+            twin_start = twin.kernel().now();
         }
+        // The twin's clock follows the kernel's: the shell's work between commands (link
+        // changes waiting for linkwatch, process starts) takes wall time the twin would
+        // not spend, and timers run in it -- an ARP request retransmitted a second after
+        // a ping reaches a bridge made meanwhile, which learns its sender (fuzz-diff, seed
+        // 9093). The twin never runs ahead of the kernel by waiting; pings take their time on both.
+        if (opt.follow_clock && kernel_start >= 0 && real[i].clock >= 0) {
+            const sim::Time target = twin_start + sim::Time(std::llround((real[i].clock - kernel_start) * double(sim::kSecond)));
+            if (target > twin.kernel().now()) twin.kernel().queue().run_until(target);
+        }
+        const sim::Time twin_clock = twin.kernel().now();
         const sim::StepResult predicted = twin.run(edits[i]);
         if (real[i].status == -1) continue;  // not run on the kernel
         CommandOutput sim_side{predicted.output, predicted.exit_code, double(twin_clock) / double(sim::kSecond), {}};

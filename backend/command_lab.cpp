@@ -149,6 +149,14 @@ std::vector<KernelStep> CommandLab::run(const std::vector<Edit>& edits) {
             command = "nsenter --net=" + shell_quote(netns_path(command.substr(14, name_end - 14))) +
                       command.substr(name_end);
         }
+        // The model is IPv4 only, so the lab's namespaces are too: IPv6 is switched off in
+        // each as it is made, before any device (default) and for lo (all). Else the ND,
+        // MLD and router solicitations every device sends as it comes up teach the
+        // kernel's bridges MACs the simulator's never see (`bridge fdb show`).
+        if (const auto* add = std::get_if<NetnsAdd>(&op))
+            command += " && { nsenter --net=" + shell_quote(netns_path(add->name)) +
+                       " sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1"
+                       " >/dev/null 2>&1 || :; }";
         // The model is IPv4 only: `ip addr` is asked for IPv4 (else the kernel adds the
         // IPv6 link-local addresses it gives every device).
         const auto* show = std::get_if<Show>(&op);

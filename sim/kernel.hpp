@@ -134,6 +134,9 @@ private:
         // Each device's (admin up, carrier) at the last configuration change: a flush
         // follows going down or losing carrier (neigh_ifdown / neigh_carrier_down).
         std::unordered_map<int, std::pair<bool, bool>> dev_state;
+        // Each device's MAC at the last configuration change: a change of it (NETDEV_CHANGEADDR,
+        // also a bridge's taking its smallest port's MAC) flushes its entries (neigh_changeaddr).
+        std::unordered_map<int, Mac> dev_mac;
         // Per device, filled on first use: by ifindex below kDenseIfindex, else by map.
         std::vector<DevCache> dev;
         std::unordered_map<int, DevCache> sparse_dev;

@@ -312,15 +312,23 @@ void Kernel::after_config_change() {
         // device had no carrier (FAILED on a tap) stays through later changes (found by
         // fuzz-diff, tests/corpus/neigh-kept-on-device-without-carrier.sh).
         auto now = link_states(n);
+        std::unordered_map<int, Mac> macs;
+        if (n)
+            for (const auto& l : n->links) macs[l.ifindex] = l.mac;
         std::erase_if(runtime.neigh, [&](const auto& kv) {
             const int ifindex = int(kv.first >> 32);
             const auto is = now.find(ifindex);
             if (is == now.end()) return true;  // the device went away
+            // arp_netdev_event(NETDEV_CHANGEADDR) -> neigh_changeaddr: every entry goes
+            // (a bridge gaining its first port or losing its last changes its MAC).
+            const auto mac_was = runtime.dev_mac.find(ifindex);
+            if (mac_was != runtime.dev_mac.end() && !(mac_was->second == macs[ifindex])) return true;
             const auto was = runtime.dev_state.find(ifindex);
             if (was == runtime.dev_state.end()) return !is->second.first || !is->second.second;
             return (was->second.first && !is->second.first) || (was->second.second && !is->second.second);
         });
         runtime.dev_state = std::move(now);
+        runtime.dev_mac = std::move(macs);
     }
 }
 
