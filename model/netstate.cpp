@@ -180,8 +180,11 @@ void NetState::note_table(Namespace& n, uint32_t table) {
 }
 
 void NetState::note_tables(Namespace& n) {
-    for (const auto& r : n.routes)
-        if (!n.has_table(r.table)) note_table(n, r.table);
+    // After every edit: the tables present, not every route (a mesh namespace holds
+    // thousands, and a scan per edit made reading a 1000-namespace mesh quadratic).
+    n.routes.for_each_table([&](uint32_t table) {
+        if (!n.has_table(table)) note_table(n, table);
+    });
 }
 
 const Namespace* NetState::ns(std::string_view name) const {

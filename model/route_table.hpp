@@ -101,6 +101,14 @@ public:
     void erase_prefsrc(Ipv4 src);
     // Bit l set: the table holds a route with a /l destination.
     uint64_t prefix_lengths(uint32_t table) const;
+    // f(table) for every table holding a route (a few; not one call per route).
+    template <class F>
+    void for_each_table(F f) const {
+        if (main_local_[0].bits) f(kTableMain);
+        if (main_local_[1].bits) f(kTableLocal);
+        for (const auto& [table, l] : other_lengths_)
+            if (l.bits) f(table);
+    }
 
     // The fib lookup of one table (fib_table_lookup): among the destinations holding
     // `addr`, longest prefix first, the routes with that destination for which
