@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(build-essential cmake pkg-config libboost-graph-dev libboost-dev libnl-3-dev libnl-route-3-dev
-          catch2 libbenchmark-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev
+          catch2 libbenchmark-dev libyaml-dev libcli11-dev libfmt-dev nlohmann-json3-dev
           libexpat1-dev iproute2 iputils-ping net-tools clang-14 libclang-rt-14-dev llvm-14)
 JOBS=$(nproc 2>/dev/null || echo 2)
 

@@ -1,5 +1,7 @@
 // The simulator from the command line: vethlab sim | ping | routes | reach.
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -229,18 +231,43 @@ void write_reach_json(std::ostream& out, const std::vector<sim::ProbeResult>& re
     out << "\n]\n";
 }
 
+// VETHLAB_TIMING=1: how long each phase of a command took, on stderr (for performance
+// reports; the simulator itself never reads a clock).
+class PhaseTimer {
+public:
+    PhaseTimer() : on_(std::getenv("VETHLAB_TIMING") != nullptr) {}
+    void done(std::string_view phase) {
+        if (!on_) return;
+        const auto now = std::chrono::steady_clock::now();
+        std::cerr << fmt::format("timing: {:<8} {:8.3f} s\n", phase, std::chrono::duration<double>(now - last_).count());
+        last_ = now;
+    }
+
+private:
+    bool on_;
+    std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
 void run_reach(const ReachOptions& o, Context& ctx) {
     use_huge_page_heap();  // before anything is read: restarts the process once
+    PhaseTimer timer;
     auto runner = build(o.file);
     if (!runner) {
         ctx.exit_code = 1;
         return;
     }
+    timer.done("read");
     auto probes = o.peers ? sim::peer_probes(runner->state()) : sim::all_pairs(runner->state());
+    timer.done("plan");
     const auto results = sim::run_probes(runner->kernel(), std::move(probes));
+    timer.done("probe");
     if (o.json) write_reach_json(std::cout, results);
     else if (o.peers) sim::write_peer_report(std::cout, results);
     else std::cout << sim::format_matrix(results);
+    std::cout.flush();
+    timer.done("print");
+    runner.reset();
+    timer.done("free");
 }
 
 }  // namespace

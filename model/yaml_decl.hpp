@@ -1,8 +1,7 @@
 #pragma once
 // Private to the YAML reader: the topology as declared in the file (before it is compiled
-// to edits), and a YamlSource that reads yaml-cpp nodes with their locations and collects
+// to edits), and a YamlSource that reads the nodes (yaml_doc.hpp) with their locations and collects
 // every problem as a diagnostic instead of stopping at the first.
-#include <yaml-cpp/yaml.h>
 
 #include <cstdint>
 #include <initializer_list>
@@ -14,6 +13,7 @@
 #include "model/diagnostic.hpp"
 #include "model/edit.hpp"
 #include "model/topology.hpp"
+#include "model/yaml_doc.hpp"
 
 namespace vethlab::yaml {
 
@@ -78,50 +78,49 @@ struct TopologyDecl {
 // One entry of a YAML map whose key is a scalar.
 struct Entry {
     std::string key;
-    YAML::Node key_node;
-    YAML::Node value;
+    Node key_node;
+    Node value;
 };
 
 class YamlSource {
 public:
-    YamlSource(std::string_view text, std::string file) : text_(text), file_(std::move(file)) {}
+    explicit YamlSource(std::string file) : file_(std::move(file)) {}
 
     // file:line:col of a node (1-based). `offset` is a byte offset inside a one-line
     // scalar (the opening quote of a quoted scalar is skipped).
-    SourceLoc loc(const YAML::Node& node, size_t offset = 0) const;
-    SourceLoc loc(const YAML::Mark& mark) const;
+    SourceLoc loc(const Node& node, size_t offset = 0) const;
+    SourceLoc loc(const Mark& mark) const;
     void error(const SourceLoc& at, std::string message);
 
     // The entries of a map: non-scalar keys, keys given twice and keys not in `known`
     // (with a did-you-mean) are reported and dropped. `what`: "link 'tap0'".
-    std::vector<Entry> entries(const YAML::Node& map, std::string_view what,
+    std::vector<Entry> entries(const Node& map, std::string_view what,
                                std::initializer_list<std::string_view> known);
-    std::vector<Entry> entries(const YAML::Node& map, std::string_view what);  // any key
+    std::vector<Entry> entries(const Node& map, std::string_view what);  // any key
 
     // Typed values; on a wrong type report "'KEY' of WHAT must be ..." and return nullopt.
-    std::optional<std::string> scalar(const YAML::Node& n, std::string_view what);
-    std::optional<bool> boolean(const YAML::Node& n, std::string_view what);
-    std::optional<uint32_t> number(const YAML::Node& n, std::string_view what);
+    std::optional<std::string> scalar(const Node& n, std::string_view what);
+    std::optional<bool> boolean(const Node& n, std::string_view what);
+    std::optional<uint32_t> number(const Node& n, std::string_view what);
     // A sequence of scalars, or one scalar as a sequence of one; null is empty.
-    std::vector<YAML::Node> scalars(const YAML::Node& n, std::string_view what);
+    std::vector<Node> scalars(const Node& n, std::string_view what);
 
     Diagnostics take_errors() { return std::move(errors_); }
 
 private:
-    std::string_view text_;
     std::string file_;
     Diagnostics errors_;
 };
 
-std::string_view node_type_name(const YAML::Node& n);  // "a map", "a list", "a string", "nothing"
+std::string_view node_type_name(const Node& n);  // "a map", "a list", "a string", "nothing"
 // The candidate closest to `word` by edit distance, if close enough to be a typo.
 std::optional<std::string> did_you_mean(std::string_view word, std::initializer_list<std::string_view> candidates);
 
 // Readers of the parts of a topology (yaml_reader.cpp, yaml_links.cpp).
 std::optional<LinkDecl> read_link(YamlSource& src, const Entry& e, const std::string& ns);
-void read_lo(YamlSource& src, const YAML::Node& n, LinkDecl& lo);
-std::optional<VethDecl> read_veth(YamlSource& src, const YAML::Node& n);
-void read_addresses(YamlSource& src, const YAML::Node& n, std::string_view what, LinkDecl& link);
+void read_lo(YamlSource& src, const Node& n, LinkDecl& lo);
+std::optional<VethDecl> read_veth(YamlSource& src, const Node& n);
+void read_addresses(YamlSource& src, const Node& n, std::string_view what, LinkDecl& link);
 
 // Cross checks over the whole declaration: names, duplicates, undeclared namespaces.
 void check_decl(YamlSource& src, const TopologyDecl& decl);

@@ -53,7 +53,7 @@ bool read_setting(YamlSource& src, const Entry& f, std::string_view what, LinkDe
     return true;
 }
 
-bool read_kind(YamlSource& src, const YAML::Node& n, std::string_view what, LinkDecl& link) {
+bool read_kind(YamlSource& src, const Node& n, std::string_view what, LinkDecl& link) {
     auto kind = src.scalar(n, fmt::format("'kind' of {}", what));
     if (!kind) return false;
     if (*kind == "tap" || *kind == "dummy" || *kind == "bridge") {
@@ -84,7 +84,7 @@ bool read_end_name(YamlSource& src, std::string_view text, const SourceLoc& at, 
     return true;
 }
 
-void read_end_addresses(YamlSource& src, const YAML::Node& n, const std::vector<Token>& words, LinkDecl& end) {
+void read_end_addresses(YamlSource& src, const Node& n, const std::vector<Token>& words, LinkDecl& end) {
     for (const auto& w : words) {
         auto addr = IfAddr::parse(w.text);
         if (addr)
@@ -95,14 +95,14 @@ void read_end_addresses(YamlSource& src, const YAML::Node& n, const std::vector<
 }
 
 // "ns0:veth0 10.0.0.1/24 10.0.0.9/24": an end and its addresses, in a scalar.
-bool read_end_words(YamlSource& src, const YAML::Node& n, std::vector<Token> words, LinkDecl& end) {
+bool read_end_words(YamlSource& src, const Node& n, std::vector<Token> words, LinkDecl& end) {
     if (words.empty()) return false;
     if (!read_end_name(src, words[0].text, src.loc(n, words[0].offset), end)) return false;
     read_end_addresses(src, n, std::vector<Token>(words.begin() + 1, words.end()), end);
     return true;
 }
 
-std::optional<VethDecl> read_veth_line(YamlSource& src, const YAML::Node& n) {
+std::optional<VethDecl> read_veth_line(YamlSource& src, const Node& n) {
     const std::string& line = n.Scalar();
     const auto words = split_words(line);
     std::vector<size_t> dashes;
@@ -143,7 +143,7 @@ bool read_end(YamlSource& src, const Entry& e, LinkDecl& end) {
     return true;
 }
 
-std::optional<VethDecl> read_veth_map(YamlSource& src, const YAML::Node& n) {
+std::optional<VethDecl> read_veth_map(YamlSource& src, const Node& n) {
     const auto fields = src.entries(n, "veth", {"a", "b", "mtu", "up"});
     LinkDecl both;  // pair-level mtu and up: the default of each end
     for (const auto& f : fields)
@@ -168,7 +168,7 @@ std::optional<VethDecl> read_veth_map(YamlSource& src, const YAML::Node& n) {
 
 }  // namespace
 
-void read_addresses(YamlSource& src, const YAML::Node& n, std::string_view what, LinkDecl& link) {
+void read_addresses(YamlSource& src, const Node& n, std::string_view what, LinkDecl& link) {
     for (const auto& item : src.scalars(n, what)) {
         // "10.0.0.1/24", or "10.0.0.1/24 brd +|-|ADDRESS" as in `ip address add`.
         const std::string& text = item.Scalar();
@@ -230,7 +230,7 @@ std::optional<LinkDecl> read_link(YamlSource& src, const Entry& e, const std::st
     return link;
 }
 
-void read_lo(YamlSource& src, const YAML::Node& n, LinkDecl& lo) {
+void read_lo(YamlSource& src, const Node& n, LinkDecl& lo) {
     lo.up_loc = src.loc(n);
     if (n.IsScalar() && (n.Scalar() == "up" || n.Scalar() == "down")) {
         lo.up = n.Scalar() == "up";
@@ -245,7 +245,7 @@ void read_lo(YamlSource& src, const YAML::Node& n, LinkDecl& lo) {
         read_setting(src, f, fmt::format("lo of namespace '{}'", lo.ns), lo);
 }
 
-std::optional<VethDecl> read_veth(YamlSource& src, const YAML::Node& n) {
+std::optional<VethDecl> read_veth(YamlSource& src, const Node& n) {
     if (n.IsScalar()) return read_veth_line(src, n);
     if (n.IsMap()) return read_veth_map(src, n);
     src.error(src.loc(n), fmt::format("a veth is NS:IF [ADDRESS...] -- NS:IF [ADDRESS...] or a map with a and b, "

@@ -3,9 +3,6 @@
 #include "model/yaml_reader.hpp"
 
 #include <algorithm>
-#include <sstream>
-
-#include <yaml-cpp/eventhandler.h>
 
 #include <fmt/format.h>
 
@@ -34,7 +31,7 @@ std::string join_words(const std::vector<std::string>& words) {
     return out;
 }
 
-void add_route(YamlSource& src, const YAML::Node& at, const std::vector<std::string>& words, NsDecl& ns) {
+void add_route(YamlSource& src, const Node& at, const std::vector<std::string>& words, NsDecl& ns) {
     auto spec = parse_route_spec(words);
     if (!spec) {
         src.error(src.loc(at), fmt::format("route '{}': {}", join_words(words), spec.error()));
@@ -44,7 +41,7 @@ void add_route(YamlSource& src, const YAML::Node& at, const std::vector<std::str
 }
 
 // {to: 10.1.0.0/24, via: 10.0.0.2, metric: 100, ...}: the same words as `ip route add`.
-void read_route_map(YamlSource& src, const YAML::Node& n, NsDecl& ns) {
+void read_route_map(YamlSource& src, const Node& n, NsDecl& ns) {
     const auto fields = src.entries(
         n, "route", {"to", "via", "dev", "src", "metric", "table", "scope", "proto", "type", "tos", "onlink"});
     std::vector<std::string> head;  // [type] prefix
@@ -75,7 +72,7 @@ void read_route_map(YamlSource& src, const YAML::Node& n, NsDecl& ns) {
     add_route(src, n, head, ns);
 }
 
-void read_routes(YamlSource& src, const YAML::Node& n, NsDecl& ns) {
+void read_routes(YamlSource& src, const Node& n, NsDecl& ns) {
     if (n.IsNull()) return;
     if (!n.IsSequence()) {
         src.error(src.loc(n), fmt::format("'routes' of namespace '{}' must be a list, not {}", ns.name,
@@ -93,7 +90,7 @@ void read_routes(YamlSource& src, const YAML::Node& n, NsDecl& ns) {
     }
 }
 
-void read_sysctls(YamlSource& src, const YAML::Node& n, NsDecl& ns) {
+void read_sysctls(YamlSource& src, const Node& n, NsDecl& ns) {
     for (const auto& f : src.entries(n, fmt::format("'sysctl' of namespace '{}'", ns.name))) {
         std::string key = f.key;
         std::replace(key.begin(), key.end(), '/', '.');
@@ -136,16 +133,16 @@ NsDecl read_namespace(YamlSource& src, const Entry& e) {
 }
 
 // A map of namespace -> settings, or a plain list of names.
-void read_namespaces(YamlSource& src, const YAML::Node& n, TopologyDecl& decl) {
+void read_namespaces(YamlSource& src, const Node& n, TopologyDecl& decl) {
     if (n.IsSequence()) {
         for (const auto& item : src.scalars(n, "'namespaces'"))
-            decl.namespaces.push_back(read_namespace(src, Entry{item.Scalar(), item, YAML::Node()}));
+            decl.namespaces.push_back(read_namespace(src, Entry{item.Scalar(), item, Node()}));
         return;
     }
     for (const auto& e : src.entries(n, "'namespaces'")) decl.namespaces.push_back(read_namespace(src, e));
 }
 
-void read_veths(YamlSource& src, const YAML::Node& n, TopologyDecl& decl) {
+void read_veths(YamlSource& src, const Node& n, TopologyDecl& decl) {
     if (n.IsNull()) return;
     if (!n.IsSequence()) {
         src.error(src.loc(n), fmt::format("'veths' must be a list, not {}", node_type_name(n)));
@@ -155,7 +152,7 @@ void read_veths(YamlSource& src, const YAML::Node& n, TopologyDecl& decl) {
         if (auto veth = read_veth(src, *it)) decl.veths.push_back(std::move(*veth));
 }
 
-TopologyDecl read_decl(YamlSource& src, const YAML::Node& root) {
+TopologyDecl read_decl(YamlSource& src, const Node& root) {
     TopologyDecl decl;
     for (const auto& e : src.entries(root, "the topology", {"namespaces", "veths", "steps"})) {
         if (e.key == "namespaces")
@@ -166,58 +163,6 @@ TopologyDecl read_decl(YamlSource& src, const YAML::Node& root) {
             for (const auto& item : src.scalars(e.value, "'steps'")) decl.steps.push_back({item.Scalar(), src.loc(item)});
     }
     return decl;
-}
-
-// Only where documents start. yaml-cpp 0.7's LoadAll loops for ever, allocating a null
-// document per turn, on a token no rule consumes (a lone ',': jbeder/yaml-cpp#1040,
-// found by tests/fuzz/fuzz_yaml); so the first document is read with Load and the rest
-// of the stream is only looked at for the start of a second one.
-class DocumentStarts : public YAML::EventHandler {
-public:
-    std::vector<YAML::Mark> starts;  // where each document's first node is
-    void OnDocumentStart(const YAML::Mark&) override { want_ = true; }
-    void OnDocumentEnd() override {}
-    void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
-    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
-    void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
-        node(mark);
-    }
-    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                         YAML::EmitterStyle::value) override {
-        node(mark);
-    }
-    void OnSequenceEnd() override {}
-    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-        node(mark);
-    }
-    void OnMapEnd() override {}
-
-private:
-    void node(const YAML::Mark& mark) {
-        if (want_) starts.push_back(mark);
-        want_ = false;
-    }
-    bool want_ = false;
-};
-
-// The first document; a second one (or a token the parser cannot move past) is an error.
-YAML::Node load_one_document(const std::string& text, YamlSource& src) {
-    YAML::Node doc = YAML::Load(text);
-    std::istringstream in(text);
-    YAML::Parser parser(in);
-    DocumentStarts seen;
-    for (int i = 0; i < 2 && parser.HandleNextDocument(seen); ++i) {
-    }
-    if (seen.starts.size() > 1) {
-        const YAML::Mark& second = seen.starts[1];
-        const bool stuck = second.pos == seen.starts[0].pos;
-        const size_t at = size_t(std::max(second.pos, 0));
-        src.error(src.loc(second),
-                  stuck && at < text.size()
-                      ? fmt::format("unexpected '{}': not a YAML value", text[at])
-                      : std::string("a topology file holds one YAML document; found another"));
-    }
-    return doc;
 }
 
 }  // namespace
@@ -231,15 +176,17 @@ Parsed parse_yaml_topology(std::string_view text, const std::string& file) {
 }
 
 Diagnostics stream_yaml_topology(std::string_view text, const std::string& file, const EditSink& sink) {
-    yaml::YamlSource src(text, file);
+    yaml::YamlSource src(file);
     Diagnostics compile_errors;
     try {
-        const YAML::Node doc = yaml::load_one_document(std::string(text), src);
-        const yaml::TopologyDecl decl = yaml::read_decl(src, doc);
-        yaml::check_decl(src, decl);
-        yaml::compile_decl(decl, sink, compile_errors);
-    } catch (const YAML::Exception& e) {
-        src.error(src.loc(e.mark), e.msg);
+        const yaml::Document doc(text);
+        if (doc.error()) {
+            src.error(src.loc(doc.error()->mark), doc.error()->message);
+        } else {
+            const yaml::TopologyDecl decl = yaml::read_decl(src, doc.root());
+            yaml::check_decl(src, decl);
+            yaml::compile_decl(decl, sink, compile_errors);
+        }
     } catch (const std::exception& e) {
         src.error(SourceLoc{file, 0, 0}, e.what());
     }

@@ -1,4 +1,4 @@
-// Reading yaml-cpp nodes with locations: typed values, map keys with did-you-mean.
+// Reading YAML nodes with locations: typed values, map keys with did-you-mean.
 #include <algorithm>
 #include <charconv>
 #include <fmt/format.h>
@@ -32,11 +32,11 @@ std::string known_list(std::initializer_list<std::string_view> known) {
 
 }  // namespace
 
-std::string_view node_type_name(const YAML::Node& n) {
+std::string_view node_type_name(const Node& n) {
     switch (n.Type()) {
-        case YAML::NodeType::Map: return "a map";
-        case YAML::NodeType::Sequence: return "a list";
-        case YAML::NodeType::Scalar: return "a string";
+        case NodeType::Map: return "a map";
+        case NodeType::Sequence: return "a list";
+        case NodeType::Scalar: return "a string";
         default: return "nothing";
     }
 }
@@ -55,25 +55,22 @@ std::optional<std::string> did_you_mean(std::string_view word, std::initializer_
     return best;
 }
 
-SourceLoc YamlSource::loc(const YAML::Mark& mark) const {
+SourceLoc YamlSource::loc(const Mark& mark) const {
     if (mark.line < 0) return SourceLoc{file_, 0, 0};
     return SourceLoc{file_, mark.line + 1, mark.column + 1};
 }
 
-SourceLoc YamlSource::loc(const YAML::Node& node, size_t offset) const {
-    const YAML::Mark mark = node.Mark();
-    SourceLoc at = loc(mark);
-    if (mark.pos < 0 || size_t(mark.pos) >= text_.size() || !node.IsScalar()) return at;
-    const char first = text_[size_t(mark.pos)];
-    if (first == '|' || first == '>') return at;  // block scalar: the text starts on the next line
-    if (first == '"' || first == '\'') ++at.col;
+SourceLoc YamlSource::loc(const Node& node, size_t offset) const {
+    SourceLoc at = loc(node.Mark());
+    if (node.Mark().line < 0 || !node.IsScalar() || node.IsBlock()) return at;  // block: the text starts below
+    if (node.IsQuoted()) ++at.col;
     at.col += int(offset);
     return at;
 }
 
 void YamlSource::error(const SourceLoc& at, std::string message) { errors_.push_back({at, std::move(message)}); }
 
-std::vector<Entry> YamlSource::entries(const YAML::Node& map, std::string_view what,
+std::vector<Entry> YamlSource::entries(const Node& map, std::string_view what,
                                        std::initializer_list<std::string_view> known) {
     std::vector<Entry> out = entries(map, what);
     std::erase_if(out, [&](const Entry& e) {
@@ -87,7 +84,7 @@ std::vector<Entry> YamlSource::entries(const YAML::Node& map, std::string_view w
     return out;
 }
 
-std::vector<Entry> YamlSource::entries(const YAML::Node& map, std::string_view what) {
+std::vector<Entry> YamlSource::entries(const Node& map, std::string_view what) {
     std::vector<Entry> out;
     if (map.IsNull()) return out;
     if (!map.IsMap()) {
@@ -95,7 +92,7 @@ std::vector<Entry> YamlSource::entries(const YAML::Node& map, std::string_view w
         return out;
     }
     for (auto it = map.begin(); it != map.end(); ++it) {
-        const YAML::Node key = it->first;
+        const Node key = it->first;
         if (!key.IsScalar()) {
             error(loc(key), fmt::format("a key in {} must be a name, not {}", what, node_type_name(key)));
             continue;
@@ -111,21 +108,21 @@ std::vector<Entry> YamlSource::entries(const YAML::Node& map, std::string_view w
     return out;
 }
 
-std::optional<std::string> YamlSource::scalar(const YAML::Node& n, std::string_view what) {
+std::optional<std::string> YamlSource::scalar(const Node& n, std::string_view what) {
     if (n.IsScalar()) return n.Scalar();
     error(loc(n), fmt::format("{} must be a string, not {}", what, node_type_name(n)));
     return std::nullopt;
 }
 
-std::optional<bool> YamlSource::boolean(const YAML::Node& n, std::string_view what) {
-    bool value = false;
-    if (n.IsScalar() && YAML::convert<bool>::decode(n, value)) return value;
+std::optional<bool> YamlSource::boolean(const Node& n, std::string_view what) {
+    if (n.IsScalar())
+        if (auto value = to_bool(n.Scalar())) return value;
     error(loc(n), fmt::format("{} must be true or false, not {}", what,
                               n.IsScalar() ? "'" + n.Scalar() + "'" : std::string(node_type_name(n))));
     return std::nullopt;
 }
 
-std::optional<uint32_t> YamlSource::number(const YAML::Node& n, std::string_view what) {
+std::optional<uint32_t> YamlSource::number(const Node& n, std::string_view what) {
     if (n.IsScalar()) {
         const std::string& s = n.Scalar();
         uint32_t value = 0;
@@ -137,8 +134,8 @@ std::optional<uint32_t> YamlSource::number(const YAML::Node& n, std::string_view
     return std::nullopt;
 }
 
-std::vector<YAML::Node> YamlSource::scalars(const YAML::Node& n, std::string_view what) {
-    std::vector<YAML::Node> out;
+std::vector<Node> YamlSource::scalars(const Node& n, std::string_view what) {
+    std::vector<Node> out;
     if (n.IsNull()) return out;
     if (n.IsScalar()) return {n};
     if (!n.IsSequence()) {

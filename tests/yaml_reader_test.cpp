@@ -206,7 +206,7 @@ TEST_CASE("empty input is an empty topology", "[yaml]") {
 }
 
 TEST_CASE("errors: syntax, keys and types", "[yaml]") {
-    CHECK(errors_of("namespaces: [a, b\nveths: []\n") == "2:6: end of sequence flow not found\n");
+    CHECK(errors_of("namespaces: [a, b\nveths: []\n") == "2:6: did not find expected ',' or ']' (while parsing a flow sequence that starts at 1:13)\n");
     CHECK(errors_of("namespaces:\n  ns0:\n    links:\n      tap0: {kind: tap, adresses: [10.0.0.1/24]}\n") ==
           "4:25: unknown key 'adresses' in link 'tap0'; did you mean 'addresses'?\n");
     CHECK(errors_of("namespaces: {ns0: {rotues: []}}\nvethz: []\n") ==
