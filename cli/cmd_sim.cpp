@@ -259,7 +259,7 @@ void run_reach(const ReachOptions& o, Context& ctx) {
     timer.done("read");
     auto probes = o.peers ? sim::peer_probes(runner->state()) : sim::all_pairs(runner->state());
     timer.done("plan");
-    const auto results = sim::run_probes(runner->kernel(), std::move(probes));
+    const auto results = sim::run_probes(runner->kernel(), std::move(probes), 4 * sim::kSecond, sim::Wait::answers);
     timer.done("probe");
     if (o.json) write_reach_json(std::cout, results);
     else if (o.peers) sim::write_peer_report(std::cout, results);

@@ -44,6 +44,7 @@ public:
     // Runs events while `keep_going` says so and some are left; returns false if none left.
     bool run_while(const std::function<bool()>& keep_going);
     bool empty() const { return size_ == 0; }
+    Time next_due() const { return due_.empty() ? now_ : due_.begin()->first; }  // now_ when empty
     size_t size() const { return size_; }
 
 private:

@@ -202,8 +202,11 @@ private:
     // is an address of this namespace (see kernel_route.cpp).
     Ipv4 nexthop_of(const Namespace& n, const Route& r, Ipv4 dst) const;
 
-    void trace(const std::string& line) const {
-        if (trace_) trace_(line);
+    // The line is made only when someone listens (--explain): a million probes would
+    // otherwise format a few million lines nobody reads.
+    template <class MakeLine>
+    void trace(MakeLine&& make) const {
+        if (trace_) trace_(make());
     }
     const std::string& name(int ns) const { return rt_[size_t(ns)].name; }
 

@@ -1,5 +1,6 @@
 #include "sim/reach.hpp"
 
+#include <algorithm>
 #include <map>
 #include <unordered_map>
 #include <memory>
@@ -45,42 +46,53 @@ Outcome classify(const Ipv4Packet& pkt) {
 
 }  // namespace
 
-std::vector<ProbeResult> run_probes(Kernel& kernel, const std::vector<Probe>& probes, Time timeout) {
-    return run_probes(kernel, std::vector<Probe>(probes), timeout);
+std::vector<ProbeResult> run_probes(Kernel& kernel, const std::vector<Probe>& probes, Time timeout, Wait wait,
+                                    size_t wave) {
+    return run_probes(kernel, std::vector<Probe>(probes), timeout, wait, wave);
 }
 
-std::vector<ProbeResult> run_probes(Kernel& kernel, std::vector<Probe>&& probes, Time timeout) {
+std::vector<ProbeResult> run_probes(Kernel& kernel, std::vector<Probe>&& probes, Time timeout, Wait wait, size_t wave) {
+    wave = std::max<size_t>(wave, 1);
     // Sockets hold a pointer into the results, which stay put until every socket is
     // unbound below.
     std::vector<ProbeResult> results(probes.size());
     std::unordered_map<std::string, uint16_t> next_id;
-    std::vector<uint32_t> bound;  // probes with a socket
-    const Time start = kernel.now();
-    for (size_t i = 0; i < probes.size(); ++i) {
-        ProbeResult& r = results[i];
-        r.probe = std::move(probes[i]);
-        auto route = kernel.route_output(r.probe.ns, r.probe.dst);
-        if (!route) {
-            r.outcome = Outcome::no_route;
-            r.detail = route.error();
-            continue;
+    std::vector<std::pair<uint32_t, uint16_t>> bound;  // probes of this wave with a socket, and its id
+    for (size_t first = 0; first < probes.size(); first += wave) {
+        const size_t last = std::min(probes.size(), first + wave);
+        const Time start = kernel.now();
+        bound.clear();
+        size_t unanswered = 0;
+        for (size_t i = first; i < last; ++i) {
+            ProbeResult& r = results[i];
+            r.probe = std::move(probes[i]);
+            auto route = kernel.route_output(r.probe.ns, r.probe.dst);
+            if (!route) {
+                r.outcome = Outcome::no_route;
+                r.detail = route.error();
+                continue;
+            }
+            const uint16_t id = ++next_id[r.probe.ns];
+            bound.emplace_back(uint32_t(i), id);
+            ++unanswered;
+            kernel.bind_icmp(r.probe.ns, id, [res = &r, &unanswered](const Ipv4Packet& pkt) {
+                if (res->outcome != Outcome::silent) return;
+                --unanswered;
+                res->outcome = classify(pkt);
+                if (res->outcome != Outcome::reply) res->detail = "from " + pkt.src.str();
+            });
+            kernel.send(r.probe.ns,
+                        Ipv4Packet{route->src, r.probe.dst, 64, Icmp{IcmpType::echo_request, 0, id, 1, {}}, start},
+                        *route);
         }
-        const uint16_t id = ++next_id[r.probe.ns];
-        bound.push_back(uint32_t(i));
-        kernel.bind_icmp(r.probe.ns, id, [res = &r](const Ipv4Packet& pkt) {
-            if (res->outcome != Outcome::silent) return;
-            res->outcome = classify(pkt);
-            if (res->outcome != Outcome::reply) res->detail = "from " + pkt.src.str();
-        });
-        kernel.send(r.probe.ns, Ipv4Packet{route->src, r.probe.dst, 64, Icmp{IcmpType::echo_request, 0, id, 1, {}}, start},
-                    *route);
+        EventQueue& q = kernel.queue();
+        if (wait == Wait::answers)
+            q.run_while([&] { return unanswered > 0 && !q.empty() && q.next_due() <= start + timeout; });
+        if (wait == Wait::timeout || unanswered > 0) q.run_until(start + timeout);
+        for (const auto& [i, id] : bound) kernel.unbind_icmp(results[i].probe.ns, id);
     }
     probes.clear();
     probes.shrink_to_fit();
-    kernel.queue().run_until(start + timeout);
-    // Ids were handed out in probe order per namespace: the same walk finds them again.
-    next_id.clear();
-    for (const uint32_t i : bound) kernel.unbind_icmp(results[i].probe.ns, ++next_id[results[i].probe.ns]);
     return results;
 }
 

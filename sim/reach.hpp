@@ -1,7 +1,8 @@
 #pragma once
 // The predicted reachability matrix: one ICMP echo from each namespace to each address,
-// all sent at the same virtual instant (failures are awaited in parallel, as a real
-// verification would), each classified by how it ended.
+// sent in waves of kProbeWave probes, each wave at one virtual instant (failures are
+// awaited in parallel, as a real verification would) and given the timeout before the
+// next leaves; each probe classified by how it ended.
 #include <ostream>
 #include <string>
 #include <vector>
@@ -32,10 +33,25 @@ std::vector<Probe> all_pairs(const NetState& state);
 // Every namespace to the addresses at the far end of each of its veths.
 std::vector<Probe> peer_probes(const NetState& state);
 
-// Runs the probes on the kernel twin; waits `timeout` of virtual time for answers.
-std::vector<ProbeResult> run_probes(Kernel& kernel, const std::vector<Probe>& probes, Time timeout = 4 * kSecond);
+// Probes sent at one instant. A wave's events in flight (two or three per probe) are what
+// a run holds at its peak: a million at once took 0.5 GB. Later waves meet the neighbour
+// entries earlier ones left, as `vethlab verify`'s waves do on the kernel; nothing else
+// of a probe's outcome depends on which wave it is in.
+inline constexpr size_t kProbeWave = 65536;
+
+// How long a wave runs: its whole timeout (the kernel's state afterwards is what it is
+// `timeout` after the probes left: `verify` compares neighbour caches so), or until every
+// probe of it has its outcome (at most the timeout: `reach`, where only outcomes count and
+// a million neighbour entries need not all go through their timers).
+enum class Wait { timeout, answers };
+
+// Runs the probes on the kernel twin, in waves; waits `timeout` of virtual time after
+// each wave for its answers.
+std::vector<ProbeResult> run_probes(Kernel& kernel, const std::vector<Probe>& probes, Time timeout = 4 * kSecond,
+                                    Wait wait = Wait::timeout, size_t wave = kProbeWave);
 // The same, moving each probe into its result (a million probes are not held twice).
-std::vector<ProbeResult> run_probes(Kernel& kernel, std::vector<Probe>&& probes, Time timeout = 4 * kSecond);
+std::vector<ProbeResult> run_probes(Kernel& kernel, std::vector<Probe>&& probes, Time timeout = 4 * kSecond,
+                                    Wait wait = Wait::timeout, size_t wave = kProbeWave);
 
 // A text matrix: rows are namespaces, columns addresses, cells the outcome's letter,
 // with a legend.
