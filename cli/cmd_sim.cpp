@@ -236,7 +236,7 @@ void write_reach_json(std::ostream& out, const std::vector<sim::ProbeResult>& re
 class PhaseTimer {
 public:
     PhaseTimer() : on_(std::getenv("VETHLAB_TIMING") != nullptr) {}
-    void done(std::string_view phase) {
+    void done(const std::string& phase) {
         if (!on_) return;
         const auto now = std::chrono::steady_clock::now();
         std::cerr << fmt::format("timing: {:<8} {:8.3f} s\n", phase, std::chrono::duration<double>(now - last_).count());
@@ -260,7 +260,7 @@ void run_reach(const ReachOptions& o, Context& ctx) {
     auto probes = o.peers ? sim::peer_probes(runner->state()) : sim::all_pairs(runner->state());
     timer.done("plan");
     const auto results = sim::run_probes(runner->kernel(), std::move(probes), 4 * sim::kSecond, sim::Wait::answers);
-    timer.done("probe");
+    timer.done(fmt::format("probe ({} events left)", runner->kernel().queue().size()));
     if (o.json) write_reach_json(std::cout, results);
     else if (o.peers) sim::write_peer_report(std::cout, results);
     else std::cout << sim::format_matrix(results);

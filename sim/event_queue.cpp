@@ -4,21 +4,35 @@ namespace vethlab::sim {
 
 EventQueue::~EventQueue() {
     for (auto& [when, fifo] : due_)
-        for (size_t k = fifo.head; k < fifo.cells.size(); ++k) cell(fifo.cells[k]).destroy(cell(fifo.cells[k]));
+        for (size_t k = fifo.head; k < fifo.cells.size(); ++k) destroy(fifo.cells[k]);
 }
 
-uint32_t EventQueue::allocate() {
-    if (!free_.empty()) {
-        const uint32_t i = free_.back();
-        free_.pop_back();
+void EventQueue::destroy(uint32_t id) {
+    if (id & kBigBit) {
+        auto& c = big_.at(id & ~kBigBit);
+        c.destroy(c);
+    } else {
+        auto& c = small_.at(id);
+        c.destroy(c);
+    }
+}
+
+template <size_t N>
+uint32_t EventQueue::Pool<N>::allocate() {
+    if (!free.empty()) {
+        const uint32_t i = free.back();
+        free.pop_back();
         return i;
     }
     // Default-initialised: the buffers are written only as events fill them.
-    if ((cells_ & kChunkMask) == 0) chunks_.push_back(std::unique_ptr<Cell[]>(new Cell[size_t(kChunkMask) + 1]));
-    return cells_++;
+    if ((cells & kChunkMask) == 0) chunks.push_back(std::unique_ptr<Cell<N>[]>(new Cell<N>[size_t(kChunkMask) + 1]));
+    return cells++;
 }
 
-void EventQueue::schedule(Time when, uint32_t i) {
+template uint32_t EventQueue::Pool<EventQueue::kSmall>::allocate();
+template uint32_t EventQueue::Pool<EventQueue::kBig>::allocate();
+
+void EventQueue::schedule(Time when, uint32_t id) {
     auto it = due_.find(when);
     if (it == due_.end()) {
         Fifo fifo;
@@ -28,7 +42,7 @@ void EventQueue::schedule(Time when, uint32_t i) {
         }
         it = due_.emplace(when, std::move(fifo)).first;
     }
-    it->second.cells.push_back(i);
+    it->second.cells.push_back(id);
     ++size_;
 }
 
@@ -36,7 +50,7 @@ bool EventQueue::step() {
     if (due_.empty()) return false;
     auto it = due_.begin();
     Fifo& fifo = it->second;
-    const uint32_t i = fifo.cells[fifo.head++];
+    const uint32_t id = fifo.cells[fifo.head++];
     now_ = it->first;
     --size_;
     if (fifo.head == fifo.cells.size()) {  // nothing else due then (the event may add more)
@@ -46,12 +60,22 @@ bool EventQueue::step() {
         due_.erase(it);
     }
     // The cell stays put while the event runs, and is free only afterwards.
-    struct Release {
-        EventQueue* q;
-        uint32_t i;
-        ~Release() { q->free_.push_back(i); }
-    } release{this, i};
-    cell(i).run(cell(i));
+    if (id & kBigBit) {
+        const uint32_t i = id & ~kBigBit;
+        struct Release {
+            Pool<kBig>& p;
+            uint32_t i;
+            ~Release() { p.free.push_back(i); }
+        } release{big_, i};
+        big_.at(i).run(big_.at(i));
+    } else {
+        struct Release {
+            Pool<kSmall>& p;
+            uint32_t i;
+            ~Release() { p.free.push_back(i); }
+        } release{small_, id};
+        small_.at(id).run(small_.at(id));
+    }
     return true;
 }
 

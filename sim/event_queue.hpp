@@ -48,15 +48,28 @@ public:
     size_t size() const { return size_; }
 
 private:
-    // A cell holds a callable of up to kInline bytes in place, a bigger one by pointer.
-    static constexpr size_t kInline = 104;
+    // A cell holds a callable of up to N bytes in place, a bigger one by pointer. Two
+    // sizes: timers capture a few words, frames in flight a whole packet; a million
+    // pending neighbour timers in 128-byte cells took 200 MB (n = 1000 mesh).
+    template <size_t N>
     struct Cell {
         void (*run)(Cell&) = nullptr;      // calls the callable, then destroys it
         void (*destroy)(Cell&) = nullptr;  // destroys it without calling
-        alignas(std::max_align_t) unsigned char buf[kInline];
+        alignas(std::max_align_t) unsigned char buf[N];
     };
+    static constexpr size_t kSmall = 32, kBig = 104;
     static constexpr unsigned kChunkBits = 12;  // cells live in chunks: they never move
     static constexpr uint32_t kChunkMask = (uint32_t(1) << kChunkBits) - 1;
+    static constexpr uint32_t kBigBit = uint32_t(1) << 31;  // in a cell's id: which pool
+
+    template <size_t N>
+    struct Pool {
+        std::vector<std::unique_ptr<Cell<N>[]>> chunks;
+        std::vector<uint32_t> free;
+        uint32_t cells = 0;  // handed out so far (the rest of the last chunk is unused)
+        Cell<N>& at(uint32_t i) { return chunks[i >> kChunkBits][i & kChunkMask]; }
+        uint32_t allocate();
+    };
 
     // The events due at one time, in insertion order: cells [head, size()) of `cells`.
     struct Fifo {
@@ -64,30 +77,28 @@ private:
         size_t head = 0;
     };
 
-    Cell& cell(uint32_t i) { return chunks_[i >> kChunkBits][i & kChunkMask]; }
-    uint32_t allocate();
     void schedule(Time when, uint32_t cell);
     bool step();
+    void destroy(uint32_t id);
 
-    template <class F>
-    static void place(Cell& c, F&& fn);
+    template <size_t N, class F>
+    static void place(Cell<N>& c, F&& fn);
 
-    std::vector<std::unique_ptr<Cell[]>> chunks_;
-    std::vector<uint32_t> free_;
-    uint32_t cells_ = 0;  // cells handed out so far (the rest of the last chunk is unused)
+    Pool<kSmall> small_;
+    Pool<kBig> big_;
     std::map<Time, Fifo> due_;
     std::vector<Fifo> spare_;  // emptied FIFOs, kept for their capacity
     size_t size_ = 0;
     Time now_ = 0;
 };
 
-template <class F>
-void EventQueue::place(Cell& c, F&& fn) {
+template <size_t N, class F>
+void EventQueue::place(Cell<N>& c, F&& fn) {
     using Fn = std::decay_t<F>;
-    if constexpr (sizeof(Fn) <= kInline && alignof(Fn) <= alignof(std::max_align_t) &&
+    if constexpr (sizeof(Fn) <= N && alignof(Fn) <= alignof(std::max_align_t) &&
                   std::is_nothrow_move_constructible_v<Fn>) {
         ::new (static_cast<void*>(c.buf)) Fn(std::forward<F>(fn));
-        c.run = [](Cell& x) {
+        c.run = [](Cell<N>& x) {
             Fn* f = std::launder(reinterpret_cast<Fn*>(x.buf));
             struct Done {  // destroyed even if the event throws
                 Fn* f;
@@ -95,22 +106,29 @@ void EventQueue::place(Cell& c, F&& fn) {
             } done{f};
             (*f)();
         };
-        c.destroy = [](Cell& x) { std::launder(reinterpret_cast<Fn*>(x.buf))->~Fn(); };
+        c.destroy = [](Cell<N>& x) { std::launder(reinterpret_cast<Fn*>(x.buf))->~Fn(); };
     } else {
         ::new (static_cast<void*>(c.buf)) Fn*(new Fn(std::forward<F>(fn)));
-        c.run = [](Cell& x) {
+        c.run = [](Cell<N>& x) {
             std::unique_ptr<Fn> f(*std::launder(reinterpret_cast<Fn**>(x.buf)));
             (*f)();
         };
-        c.destroy = [](Cell& x) { delete *std::launder(reinterpret_cast<Fn**>(x.buf)); };
+        c.destroy = [](Cell<N>& x) { delete *std::launder(reinterpret_cast<Fn**>(x.buf)); };
     }
 }
 
 template <class F>
 void EventQueue::at(Time when, F&& fn) {
-    const uint32_t i = allocate();
-    place(cell(i), std::forward<F>(fn));
-    schedule(when < now_ ? now_ : when, i);
+    uint32_t id = 0;
+    if constexpr (sizeof(std::decay_t<F>) <= kSmall) {
+        id = small_.allocate();
+        place(small_.at(id), std::forward<F>(fn));
+    } else {
+        id = big_.allocate();
+        place(big_.at(id), std::forward<F>(fn));
+        id |= kBigBit;
+    }
+    schedule(when < now_ ? now_ : when, id);
 }
 
 }  // namespace vethlab::sim
