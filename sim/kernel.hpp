@@ -2,6 +2,7 @@
 // The kernel twin's data plane: devices and carrier, neighbour (ARP) resolution, IPv4
 // input/forward/output and ICMP, over the configuration in a NetState, in virtual time.
 // Each namespace is a kernel of its own; frames cross veth pairs between them.
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -85,9 +86,12 @@ private:
         Time reachable = 30 * kSecond;
         Time delay_probe = 5 * kSecond;
     };
+    // 16 bytes a device (a million in the n = 1000 mesh): a device that sets none of its
+    // own sysctls shares its namespace's values (Runtime::plain), the rest are in own_conf.
     struct DevCache {
-        bool has_conf = false, has_peer = false;
-        DevConf conf;
+        enum : uint8_t { unknown, plain, own } conf = unknown;
+        bool has_peer = false;
+        uint32_t own_conf = 0;            // index into Runtime::own_conf
         std::pair<int, int> peer{-1, 0};  // veth: (namespace id, ifindex) of the other end
     };
     // A bridge (kernel_bridge.cpp): its forwarding database, and what a flood needs to know
@@ -141,6 +145,7 @@ private:
         std::vector<DevCache> dev;
         std::unordered_map<int, DevCache> sparse_dev;
         std::optional<DevConf> plain;  // the values of a device that sets none of its own
+        std::deque<DevConf> own_conf;  // of the devices that set some (a deque: references stay valid)
         std::unordered_map<uint16_t, std::function<void(const Ipv4Packet&)>> icmp_sockets;  // by echo id
         // inet_peer per remote address: the ICMP token bucket (rate_tokens, rate_last) and
         // the redirect counter, which shares rate_last with it.

@@ -308,6 +308,7 @@ void Kernel::after_config_change() {
         runtime.dev.clear();
         runtime.sparse_dev.clear();
         runtime.plain.reset();
+        runtime.own_conf.clear();
         // Flushes happen on the events, not on the state: an entry made while its
         // device had no carrier (FAILED on a tap) stays through later changes (found by
         // fuzz-diff, tests/corpus/neigh-kept-on-device-without-carrier.sh).

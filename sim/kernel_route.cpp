@@ -72,17 +72,18 @@ Kernel::DevCache& Kernel::dev_cache(int id, int ifindex) {
 
 const Kernel::DevConf& Kernel::conf(int id, const Link& dev) {
     DevCache& c = dev_cache(id, dev.ifindex);
-    if (!c.has_conf) {
+    Runtime& r = rt(id);
+    if (c.conf == DevCache::unknown) {
         if (dev.conf.empty()) {  // the usual case: the namespace's values, computed once
-            Runtime& r = rt(id);
             if (!r.plain) r.plain = compute_conf(id, nullptr);
-            c.conf = *r.plain;
+            c.conf = DevCache::plain;
         } else {
-            c.conf = compute_conf(id, &dev);
+            c.own_conf = uint32_t(r.own_conf.size());
+            r.own_conf.push_back(compute_conf(id, &dev));
+            c.conf = DevCache::own;
         }
-        c.has_conf = true;
     }
-    return c.conf;
+    return c.conf == DevCache::plain ? *r.plain : r.own_conf[c.own_conf];
 }
 
 // Reads the device's own values (Link::conf holds what differs from the compiled
