@@ -3,6 +3,7 @@
 // to edits), and a YamlSource that reads the nodes (yaml_doc.hpp) with their locations and collects
 // every problem as a diagnostic instead of stopping at the first.
 
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
@@ -106,6 +107,13 @@ public:
     std::vector<Node> scalars(const Node& n, std::string_view what);
 
     Diagnostics take_errors() { return std::move(errors_); }
+    // A source for the same file, for reading part of it on another thread; its errors
+    // are merged back with adopt().
+    YamlSource sibling() const { return YamlSource(file_); }
+    void adopt(YamlSource&& other) {
+        errors_.insert(errors_.end(), std::make_move_iterator(other.errors_.begin()),
+                       std::make_move_iterator(other.errors_.end()));
+    }
 
 private:
     std::string file_;
@@ -115,6 +123,10 @@ private:
 std::string_view node_type_name(const Node& n);  // "a map", "a list", "a string", "nothing"
 // The candidate closest to `word` by edit distance, if close enough to be a typo.
 std::optional<std::string> did_you_mean(std::string_view word, std::initializer_list<std::string_view> candidates);
+
+// From this many veths on, the reader uses a second thread (half the list; the checks
+// beside the compilation): a 1000-namespace mesh has half a million.
+inline constexpr size_t kParallelItems = 20000;
 
 // Readers of the parts of a topology (yaml_reader.cpp, yaml_links.cpp).
 std::optional<LinkDecl> read_link(YamlSource& src, const Entry& e, const std::string& ns);

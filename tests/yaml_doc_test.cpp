@@ -95,3 +95,37 @@ TEST_CASE("yaml doc: nesting deeper than 256 levels is refused, quickly", "[yaml
     const std::string fine = std::string(200, '[') + std::string(200, ']') + "\n";
     CHECK(errors_of(fine) == "1:1: the topology must be a map, not a list\n");
 }
+
+TEST_CASE("yaml reader: a big veth list is read on two threads, with the same edits and errors", "[yaml]") {
+    // 20,010 veths (the second half is read on another thread, the checks run beside the
+    // compilation); bad items and duplicate names in both halves.
+    std::string text = "namespaces: {a: {}, b: {}}\nveths:\n";
+    std::vector<int> bad_lines, dup_lines;
+    const int count = 20010;
+    for (int k = 0; k < count; ++k) {
+        const int line = 3 + k;
+        if (k == 5 || k == 15000) {
+            text += "  - a:x" + std::to_string(k) + "\n";  // no other end
+            bad_lines.push_back(line);
+        } else if (k == 100 || k == 19000) {
+            text += "  - a:v1 -- b:w" + std::to_string(k) + "\n";  // a:v1 again
+            dup_lines.push_back(line);
+        } else {
+            text += "  - a:v" + std::to_string(k) + " -- b:w" + std::to_string(k) + "\n";
+        }
+    }
+    Parsed p = parse_yaml_topology(text, "t.yaml");
+    std::vector<int> error_lines;
+    for (const auto& d : p.errors) error_lines.push_back(d.loc.line);
+    CHECK(error_lines == std::vector<int>{bad_lines[0], dup_lines[0], bad_lines[1], dup_lines[1]});
+    CHECK(p.errors.at(1).message.find("interface 'v1' is defined twice") != std::string::npos);
+    // Every good item became one veth, in file order.
+    std::vector<std::string> added;
+    for (const auto& e : p.topology.edits)
+        if (const auto* add = std::get_if<LinkAdd>(&e.op)) added.push_back(add->name);
+    REQUIRE(added.size() == size_t(count - 2));
+    CHECK(added[0] == "v0");
+    CHECK(added[5] == "v6");
+    CHECK(added[99] == "v1");  // item 100, after the bad item 5
+    CHECK(added.back() == "v" + std::to_string(count - 1));
+}
