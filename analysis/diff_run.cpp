@@ -111,6 +111,14 @@ std::vector<CaseResult> run_cases(const std::vector<uint64_t>& seeds, const Kern
             r.script = generate_case(seeds[i], opt.generate);
             try {
                 r.disagreement = diff_script(r.script, runner, opt.compare);
+                r.runs = 1;
+                for (int k = 0; r.disagreement && k < opt.reruns; ++k) {
+                    ++r.runs;
+                    if (!diff_script(r.script, runner, opt.compare)) {
+                        r.unconfirmed = std::move(r.disagreement);
+                        r.disagreement.reset();
+                    }
+                }
             } catch (const std::exception& e) {
                 r.error = e.what();
             }

@@ -26,7 +26,12 @@ struct Disagreement {
 struct CaseResult {
     uint64_t seed = 0;
     std::string script;
-    std::optional<Disagreement> disagreement;
+    std::optional<Disagreement> disagreement;  // seen on every run of the case
+    // A disagreement that a rerun did not show: the kernel's timing (linkwatch enabling
+    // a bridge port, a retransmitted ARP request landing before or after a command),
+    // reported but not a verdict against the simulator.
+    std::optional<Disagreement> unconfirmed;
+    int runs = 0;
     std::string error;  // the case could not run (parse error, no shell): not a verdict
     double seconds = 0;
 };
@@ -41,6 +46,7 @@ std::string describe(const Disagreement& d);
 
 struct RunOptions {
     int jobs = 4;
+    int reruns = 2;  // a disagreeing case runs again up to this often; one agreeing run clears it
     CompareOptions compare;
     CaseOptions generate;
 };

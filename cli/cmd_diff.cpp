@@ -23,6 +23,7 @@ struct FuzzDiffOptions {
     bool no_shrink = false;
     bool no_bridges = false;
     bool strict = false;
+    int reruns = 2;
 };
 
 std::vector<analysis::CommandOutput> on_kernel(const std::vector<Edit>& edits) {
@@ -72,10 +73,11 @@ void run(const FuzzDiffOptions& o, Context& ctx) {
     opt.jobs = o.jobs;
     opt.compare.strict = o.strict;
     opt.generate.bridges = !o.no_bridges;
+    opt.reruns = o.reruns;
     const auto start = std::chrono::steady_clock::now();
     const auto results = analysis::run_cases(seeds, on_kernel, opt);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    size_t agree = 0, differ = 0, broken = 0;
+    size_t agree = 0, differ = 0, broken = 0, timing = 0;
     for (const auto& r : results) {
         if (!r.error.empty()) {
             ++broken;
@@ -84,6 +86,12 @@ void run(const FuzzDiffOptions& o, Context& ctx) {
         }
         if (!r.disagreement) {
             ++agree;
+            if (r.unconfirmed) {
+                ++timing;
+                std::cout << fmt::format("seed {}: line {}: {}: {} -- not seen again on a rerun (kernel timing)\n",
+                                         r.seed, r.unconfirmed->line, r.unconfirmed->mismatch.what,
+                                         r.unconfirmed->command);
+            }
             continue;
         }
         ++differ;
@@ -95,8 +103,9 @@ void run(const FuzzDiffOptions& o, Context& ctx) {
         std::ofstream(path) << text;
         std::cout << "  written to " << path.string() << "\n";
     }
-    std::cout << fmt::format("{} cases (seeds {}..{}): {} agree, {} disagree{}; {:.1f} s wall, {} jobs\n",
-                             results.size(), o.seed, o.seed + o.cases - 1, agree, differ,
+    std::cout << fmt::format("{} cases (seeds {}..{}): {} agree{}, {} disagree{}; {:.1f} s wall, {} jobs\n",
+                             results.size(), o.seed, o.seed + o.cases - 1, agree,
+                             timing ? fmt::format(" ({} of them on a rerun)", timing) : "", differ,
                              broken ? fmt::format(", {} could not run", broken) : "", wall, o.jobs);
     ctx.exit_code = differ || broken ? 1 : 0;
 }
@@ -112,6 +121,10 @@ void add_fuzz_diff(CLI::App& app, Context& ctx) {
     cmd->add_option("--jobs", o->jobs, "cases run at once (default 4)")->check(CLI::Range(1, 64));
     cmd->add_flag("--no-bridges", o->no_bridges, "the generator without its bridge section (the scripts of before bridges)");
     cmd->add_flag("--no-shrink", o->no_shrink, "write disagreements as generated");
+    cmd->add_option("--reruns", o->reruns,
+                    "a disagreeing case runs again up to N times; one agreeing run makes it kernel timing, not a "
+                    "disagreement (default 2; 0: every disagreement counts)")
+        ->check(CLI::Range(0, 10));
     cmd->add_flag("--strict", o->strict, "neighbour timer states (REACHABLE/DELAY/PROBE/STALE, INCOMPLETE/FAILED) must match too");
     cmd->callback([o, &ctx] { run(*o, ctx); });
 }
