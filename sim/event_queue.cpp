@@ -4,17 +4,8 @@ namespace vethlab::sim {
 
 EventQueue::~EventQueue() {
     for (auto& [when, fifo] : due_)
-        for (size_t k = fifo.head; k < fifo.cells.size(); ++k) destroy(fifo.cells[k]);
-}
-
-void EventQueue::destroy(uint32_t id) {
-    if (id & kBigBit) {
-        auto& c = big_.at(id & ~kBigBit);
-        c.destroy(c);
-    } else {
-        auto& c = small_.at(id);
-        c.destroy(c);
-    }
+        for (size_t k = fifo.head; k < fifo.cells.size(); ++k)
+            in_pool(fifo.cells[k], [](auto& pool, uint32_t i) { pool.destroy(i); });
 }
 
 template <size_t N>
@@ -59,23 +50,7 @@ bool EventQueue::step() {
         if (spare_.size() < 8) spare_.push_back(std::move(fifo));
         due_.erase(it);
     }
-    // The cell stays put while the event runs, and is free only afterwards.
-    if (id & kBigBit) {
-        const uint32_t i = id & ~kBigBit;
-        struct Release {
-            Pool<kBig>& p;
-            uint32_t i;
-            ~Release() { p.free.push_back(i); }
-        } release{big_, i};
-        big_.at(i).run(big_.at(i));
-    } else {
-        struct Release {
-            Pool<kSmall>& p;
-            uint32_t i;
-            ~Release() { p.free.push_back(i); }
-        } release{small_, id};
-        small_.at(id).run(small_.at(id));
-    }
+    in_pool(id, [](auto& pool, uint32_t i) { pool.run(i); });
     return true;
 }
 

@@ -69,7 +69,22 @@ private:
         uint32_t cells = 0;  // handed out so far (the rest of the last chunk is unused)
         Cell<N>& at(uint32_t i) { return chunks[i >> kChunkBits][i & kChunkMask]; }
         uint32_t allocate();
+        void run(uint32_t i) {  // the cell stays put while it runs, and is free only afterwards
+            struct Release {
+                Pool& p;
+                uint32_t i;
+                ~Release() { p.free.push_back(i); }
+            } release{*this, i};
+            at(i).run(at(i));
+        }
+        void destroy(uint32_t i) { at(i).destroy(at(i)); }
     };
+    // f(pool, index) for the pool a cell id names.
+    template <class F>
+    void in_pool(uint32_t id, F f) {
+        if (id & kBigBit) f(big_, id & ~kBigBit);
+        else f(small_, id);
+    }
 
     // The events due at one time, in insertion order: cells [head, size()) of `cells`.
     struct Fifo {
@@ -79,7 +94,6 @@ private:
 
     void schedule(Time when, uint32_t cell);
     bool step();
-    void destroy(uint32_t id);
 
     template <size_t N, class F>
     static void place(Cell<N>& c, F&& fn);
