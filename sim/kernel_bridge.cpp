@@ -110,9 +110,10 @@ void Kernel::br_flood(int ns, int bridge, int ingress, const Frame& frame) {
     } else {
         to = p.forwarding;
     }
-    if (trace_)
-        trace([&] { return fmt::format("{}: {} floods the frame to {} {}", name(ns), br->name, p.forwarding.size() - (ingress != 0),
-                          p.forwarding.size() - (ingress != 0) == 1 ? "port" : "ports"); });
+    trace([&] {
+        return fmt::format("{}: {} floods the frame to {} {}", name(ns), br->name, p.forwarding.size() - (ingress != 0),
+                           p.forwarding.size() - (ingress != 0) == 1 ? "port" : "ports");
+    });
     for (int port : to)
         if (port != ingress) xmit(ns, port, frame);
 }

@@ -38,8 +38,10 @@ void Kernel::send(int ns, Ipv4Packet pkt, const OutputRoute& route) {
     const Namespace* n = nsp(ns);
     const Link* dev = n ? n->link(route.oif) : nullptr;
     if (!dev) return;
-    trace([&] { return fmt::format("{}: {} -> {} leaves through {}{}", name(ns), pkt.src.str(), pkt.dst.str(), dev->name,
-                      route.nexthop == pkt.dst ? "" : " via " + route.nexthop.str()); });
+    trace([&] {
+        return fmt::format("{}: {} -> {} leaves through {}{}", name(ns), pkt.src.str(), pkt.dst.str(), dev->name,
+                           route.nexthop == pkt.dst ? "" : " via " + route.nexthop.str());
+    });
     neigh_output(ns, route.oif, route.nexthop, std::move(pkt));
 }
 
@@ -47,7 +49,10 @@ void Kernel::loopback(int ns, Ipv4Packet pkt) {
     const Namespace* n = nsp(ns);
     const Link* lo = n ? n->link("lo") : nullptr;
     if (!lo || !lo->admin_up) {
-        trace([&] { return fmt::format("{}: {} -> {} must go through lo, which is down: dropped", name(ns), pkt.src.str(), pkt.dst.str()); });
+        trace([&] {
+            return fmt::format("{}: {} -> {} must go through lo, which is down: dropped", name(ns), pkt.src.str(),
+                               pkt.dst.str());
+        });
         return;
     }
     q_.after(kLoopDelay, [this, ns, pkt = std::move(pkt)] { local_deliver(ns, pkt); });
@@ -56,15 +61,20 @@ void Kernel::loopback(int ns, Ipv4Packet pkt) {
 void Kernel::ip_rcv(int ns, const Link& dev, Ipv4Packet pkt, bool l2_broadcast) {
     if (pkt.dst.is_multicast() || pkt.dst.is_limited_broadcast()) return;
     if (is_martian_source(pkt.src) || pkt.dst.is_zero() || pkt.dst.is_loopback()) {
-        trace([&] { return fmt::format("{}: martian packet {} -> {} on {} dropped", name(ns), pkt.src.str(), pkt.dst.str(), dev.name); });
+        trace([&] {
+            return fmt::format("{}: martian packet {} -> {} on {} dropped", name(ns), pkt.src.str(), pkt.dst.str(),
+                               dev.name);
+        });
         return;
     }
     const Route* r = fib_lookup(ns, pkt.dst);
     const bool fwd = conf(ns, dev).forwarding != 0;
     if (r && r->type == RouteType::local) {
         if (!validate_source(ns, dev, pkt.src)) {
-            trace([&] { return fmt::format("{}: {} from {} on {} fails the source check (rp_filter/martian): dropped", name(ns),
-                              pkt.dst.str(), pkt.src.str(), dev.name); });
+            trace([&] {
+                return fmt::format("{}: {} from {} on {} fails the source check (rp_filter/martian): dropped", name(ns),
+                                   pkt.dst.str(), pkt.src.str(), dev.name);
+            });
             return;
         }
         local_deliver(ns, pkt);
@@ -72,27 +82,36 @@ void Kernel::ip_rcv(int ns, const Link& dev, Ipv4Packet pkt, bool l2_broadcast) 
     }
     if (r && r->type == RouteType::broadcast) return;  // icmp_echo_ignore_broadcasts
     if (!fwd) {
-        trace([&] { return fmt::format("{}: {} -> {} is not ours and forwarding is off on {}: dropped", name(ns), pkt.src.str(),
-                          pkt.dst.str(), dev.name); });
+        trace([&] {
+            return fmt::format("{}: {} -> {} is not ours and forwarding is off on {}: dropped", name(ns), pkt.src.str(),
+                               pkt.dst.str(), dev.name);
+        });
         return;
     }
     if (!r || r->type != RouteType::unicast) {
         const bool blackhole = r && r->type == RouteType::blackhole;
-        trace([&] { return fmt::format("{}: no usable route to {} ({})", name(ns), pkt.dst.str(), r ? to_string(r->type) : "no route"); });
+        trace([&] {
+            return fmt::format("{}: no usable route to {} ({})", name(ns), pkt.dst.str(),
+                               r ? to_string(r->type) : "no route");
+        });
         if (blackhole) return;
         const UnreachCode code = !r ? UnreachCode::net
                                     : (r->type == RouteType::prohibit ? UnreachCode::filtered : UnreachCode::host);
         if (!ip_error_allows(ns, pkt.src)) {
-            trace([&] { return fmt::format("{}: the unreachable error to {} is over ip_error's rate (1/s, burst 5): not sent",
-                              name(ns), pkt.src.str()); });
+            trace([&] {
+                return fmt::format("{}: the unreachable error to {} is over ip_error's rate (1/s, burst 5): not sent",
+                                   name(ns), pkt.src.str());
+            });
             return;
         }
         icmp_send(ns, pkt, IcmpType::dest_unreach, uint8_t(code));
         return;
     }
     if (l2_broadcast) {  // ip_forward: only frames addressed to us (PACKET_HOST)
-        trace([&] { return fmt::format("{}: {} -> {} came in a broadcast frame: not forwarded", name(ns), pkt.src.str(),
-                          pkt.dst.str()); });
+        trace([&] {
+            return fmt::format("{}: {} -> {} came in a broadcast frame: not forwarded", name(ns), pkt.src.str(),
+                               pkt.dst.str());
+        });
         return;
     }
     // __mkroute_input: out the way it came in, with send_redirects on, the full source
@@ -101,8 +120,10 @@ void Kernel::ip_rcv(int ns, const Link& dev, Ipv4Packet pkt, bool l2_broadcast) 
     if (r->oif == dev.ifindex && conf(ns, dev).send_redirects) {
         const int v = validate_source_full(ns, dev, pkt.src);
         if (v < 0) {
-            trace([&] { return fmt::format("{}: {} -> {} on {} fails the source check: dropped", name(ns), pkt.src.str(),
-                              pkt.dst.str(), dev.name); });
+            trace([&] {
+                return fmt::format("{}: {} -> {} on {} fails the source check: dropped", name(ns), pkt.src.str(),
+                                   pkt.dst.str(), dev.name);
+            });
             return;
         }
         ip_forward(ns, dev, std::move(pkt), *r, v == 1);
@@ -120,8 +141,10 @@ void Kernel::ip_forward(int ns, const Link& in, Ipv4Packet pkt, const Route& r, 
     }
     --pkt.ttl;
     const Ipv4 nexthop = nexthop_of(*nsp(ns), r, pkt.dst);
-    trace([&] { return fmt::format("{}: forwards {} -> {} from {} to {}", name(ns), pkt.src.str(), pkt.dst.str(), in.name,
-                      nsp(ns)->ifname(r.oif)); });
+    trace([&] {
+        return fmt::format("{}: forwards {} -> {} from {} to {}", name(ns), pkt.src.str(), pkt.dst.str(), in.name,
+                           nsp(ns)->ifname(r.oif));
+    });
     if (redirect) ip_rt_send_redirect(ns, pkt, nexthop);
     neigh_output(ns, r.oif, nexthop, std::move(pkt));
 }
@@ -134,7 +157,9 @@ void Kernel::local_deliver(int ns, const Ipv4Packet& pkt) {
         if (rt(ns).echo_ignore_all) return;
         auto route = route_output(ns, pkt.src);
         if (!route) {
-            trace([&] { return fmt::format("{}: no route back to {} for the echo reply: dropped", name(ns), pkt.src.str()); });
+            trace([&] {
+                return fmt::format("{}: no route back to {} for the echo reply: dropped", name(ns), pkt.src.str());
+            });
             return;
         }
         Ipv4Packet reply{pkt.dst, pkt.src, 64, Icmp{IcmpType::echo_reply, 0, pkt.icmp.id, pkt.icmp.seq, {}}, pkt.sent_at};
@@ -169,8 +194,10 @@ void Kernel::ip_rt_send_redirect(int ns, const Ipv4Packet& pkt, Ipv4 gateway) {
         return;
     }
     if (p.n_redirects == 0 || jiffies > p.last + (load << p.n_redirects)) {
-        trace([&] { return fmt::format("{}: {} -> {} leaves the way it came: redirect to {} (new nexthop {})", name(ns),
-                          pkt.src.str(), pkt.dst.str(), pkt.src.str(), gateway.str()); });
+        trace([&] {
+            return fmt::format("{}: {} -> {} leaves the way it came: redirect to {} (new nexthop {})", name(ns),
+                               pkt.src.str(), pkt.dst.str(), pkt.src.str(), gateway.str());
+        });
         icmp_send(ns, pkt, IcmpType::redirect, 1, gateway);  // ICMP_REDIR_HOST
         p.last = jiffies;
         ++p.n_redirects;
@@ -198,12 +225,16 @@ void Kernel::icmp_redirect(int ns, const Ipv4Packet& pkt) {
     if (type && (type->type == RouteType::local || type->type == RouteType::broadcast)) return;
     const auto it = rt(ns).neigh.find(neigh_key(dev->ifindex, gw));
     if (it != rt(ns).neigh.end() && it->second.state != NudState::incomplete && it->second.state != NudState::failed) {
-        trace([&] { return fmt::format("{}: redirect to {} for {} accepted; the route exception it makes is not modelled", name(ns),
-                          gw.str(), pkt.icmp.quoted->dst.str()); });
+        trace([&] {
+            return fmt::format("{}: redirect to {} for {} accepted; the route exception it makes is not modelled",
+                               name(ns), gw.str(), pkt.icmp.quoted->dst.str());
+        });
         return;
     }
-    trace([&] { return fmt::format("{}: redirect to {} for {}: resolving the new gateway on {}", name(ns), gw.str(),
-                      pkt.icmp.quoted->dst.str(), dev->name); });
+    trace([&] {
+        return fmt::format("{}: redirect to {} for {}: resolving the new gateway on {}", name(ns), gw.str(),
+                           pkt.icmp.quoted->dst.str(), dev->name);
+    });
     neigh_event_send(ns, dev->ifindex, gw);
 }
 
@@ -240,19 +271,25 @@ void Kernel::icmp_send(int ns, const Ipv4Packet& about, IcmpType type, uint8_t c
     if (is_icmp_error(about) || is_martian_source(about.src)) return;  // never an error about an error
     auto route = route_output(ns, about.src);
     if (!route) {
-        trace([&] { return fmt::format("{}: no route back to {} for the ICMP error: dropped", name(ns), about.src.str()); });
+        trace([&] {
+            return fmt::format("{}: no route back to {} for the ICMP error: dropped", name(ns), about.src.str());
+        });
         return;
     }
     Ipv4Packet err{route->src, about.src, 64,
                    Icmp{type, code, 0, 0, Quoted{about.src, about.dst, about.icmp.id, about.icmp.seq}, gateway}, 0};
     if (!route->local && !icmp_rate_allows(ns, about.src, type)) {
-        trace([&] { return fmt::format("{}: the ICMP error to {} is over the rate limit (net.ipv4.icmp_ratelimit): not sent", name(ns),
-                          about.src.str()); });
+        trace([&] {
+            return fmt::format("{}: the ICMP error to {} is over the rate limit (net.ipv4.icmp_ratelimit): not sent",
+                               name(ns), about.src.str());
+        });
         return;
     }
     if (route->local && !nsp(ns)->link("lo")->admin_up)
-        trace([&] { return fmt::format("{}: the ICMP error for {} is sent to ourselves through lo, which is down: lost", name(ns),
-                          about.dst.str()); });
+        trace([&] {
+            return fmt::format("{}: the ICMP error for {} is sent to ourselves through lo, which is down: lost",
+                               name(ns), about.dst.str());
+        });
     send(ns, std::move(err), *route);
 }
 

@@ -16,7 +16,9 @@ void Kernel::xmit(int ns, int ifindex, Frame frame) {
     }
     if (!dev || dev->kind != LinkKind::veth || !dev->admin_up) {
         if (dev && dev->kind == LinkKind::tap && dev->admin_up)
-            trace([&] { return fmt::format("{}: {} has no carrier: the frame is dropped before the wire", name(ns), dev->name); });
+            trace([&] {
+                return fmt::format("{}: {} has no carrier: the frame is dropped before the wire", name(ns), dev->name);
+            });
         return;  // a tap without a reader has no carrier; dummy drops; lo goes by loopback()
     }
     DevCache& cache = dev_cache(ns, ifindex);
@@ -30,8 +32,10 @@ void Kernel::xmit(int ns, int ifindex, Frame frame) {
     const auto [pns, pif] = dev_cache(ns, ifindex).peer;
     const Link* peer = pns >= 0 ? nsp(pns)->link(pif) : nullptr;
     if (!peer || !peer->admin_up) {  // veth carrier: both ends up
-        trace([&] { return fmt::format("{}: {} has no carrier (its peer is down): the frame is dropped before the wire", name(ns),
-                          dev->name); });
+        trace([&] {
+            return fmt::format("{}: {} has no carrier (its peer is down): the frame is dropped before the wire",
+                               name(ns), dev->name);
+        });
         return;
     }
     q_.after(kHopDelay, [this, pns = pns, pif = pif, frame = std::move(frame)] { rx(pns, pif, frame); });
@@ -91,7 +95,10 @@ void Kernel::neigh_output(int ns, int ifindex, Ipv4 nexthop, Ipv4Packet pkt) {
         case NudState::stale:
             e.state = NudState::delay;
             neigh_arm(ns, key, e, now() + conf(ns, *dev).delay_probe);
-            trace([&] { return fmt::format("{}: neighbour {} on {} was STALE: used again, DELAY", name(ns), nexthop.str(), dev->name); });
+            trace([&] {
+                return fmt::format("{}: neighbour {} on {} was STALE: used again, DELAY", name(ns), nexthop.str(),
+                                   dev->name);
+            });
             [[fallthrough]];
         case NudState::delay:
         case NudState::probe:
@@ -163,13 +170,17 @@ void Kernel::neigh_timer(int ns, uint64_t key, uint64_t generation) {
             if (now() < e.confirmed + c.reachable) return neigh_arm(ns, key, e, e.confirmed + c.reachable);
             if (now() <= e.used + c.delay_probe) {
                 e.state = NudState::delay;
-                trace([&] { return fmt::format("{}: neighbour {} on {} not confirmed for {} ms but used lately: DELAY", name(ns),
-                                  ip.str(), dev->name, c.reachable / kMillisecond); });
+                trace([&] {
+                    return fmt::format("{}: neighbour {} on {} not confirmed for {} ms but used lately: DELAY",
+                                       name(ns), ip.str(), dev->name, c.reachable / kMillisecond);
+                });
                 return neigh_arm(ns, key, e, now() + c.delay_probe);
             }
             e.state = NudState::stale;
-            trace([&] { return fmt::format("{}: neighbour {} on {} not confirmed for {} ms: STALE", name(ns), ip.str(), dev->name,
-                              c.reachable / kMillisecond); });
+            trace([&] {
+                return fmt::format("{}: neighbour {} on {} not confirmed for {} ms: STALE", name(ns), ip.str(),
+                                   dev->name, c.reachable / kMillisecond);
+            });
             return;
         case NudState::delay:
             if (now() <= e.confirmed + c.delay_probe) {
@@ -178,7 +189,10 @@ void Kernel::neigh_timer(int ns, uint64_t key, uint64_t generation) {
             }
             e.state = NudState::probe;
             e.probes = 0;
-            trace([&] { return fmt::format("{}: neighbour {} on {}: DELAY over, PROBE (unicast ARP)", name(ns), ip.str(), dev->name); });
+            trace([&] {
+                return fmt::format("{}: neighbour {} on {}: DELAY over, PROBE (unicast ARP)", name(ns), ip.str(),
+                                   dev->name);
+            });
             [[fallthrough]];
         case NudState::probe:
             if (e.probes < c.ucast_solicit) return neigh_probe(ns, key, e, *dev);
@@ -194,8 +208,10 @@ void Kernel::neigh_timer(int ns, uint64_t key, uint64_t generation) {
         default: return;
     }
     e.state = NudState::failed;
-    trace([&] { return fmt::format("{}: ARP for {} on {} failed after {} probes{}", name(ns), ip.str(), dev->name, e.probes,
-                      st_.carrier(*n, *dev) ? "" : fmt::format(" ({} has no carrier)", dev->name)); });
+    trace([&] {
+        return fmt::format("{}: ARP for {} on {} failed after {} probes{}", name(ns), ip.str(), dev->name, e.probes,
+                           st_.carrier(*n, *dev) ? "" : fmt::format(" ({} has no carrier)", dev->name));
+    });
     std::vector<Ipv4Packet> queued = std::move(e.queue);
     e.queue.clear();
     for (const auto& pkt : queued) icmp_send(ns, pkt, IcmpType::dest_unreach, uint8_t(UnreachCode::host));
@@ -207,7 +223,9 @@ void Kernel::arp_solicit(int ns, const Link& dev, Ipv4 target, const Ipv4Packet*
     Ipv4 sender;
     if (trigger && conf(ns, dev).arp_announce == 0 && n->has_local_address(trigger->src)) sender = trigger->src;
     else sender = select_source(*n, dev, target, RouteScope::link);
-    trace([&] { return fmt::format("{}: ARP who-has {} tell {} on {}", name(ns), target.str(), sender.str(), dev.name); });
+    trace([&] {
+        return fmt::format("{}: ARP who-has {} tell {} on {}", name(ns), target.str(), sender.str(), dev.name);
+    });
     xmit(ns, dev.ifindex, Frame{dev.mac, to, Arp{true, dev.mac, sender, Mac(), target}});
 }
 
@@ -219,8 +237,10 @@ void Kernel::arp_rcv(int ns, const Link& dev, const Arp& arp) {
         const Route* r = st_.lookup(*n, arp.tpa);
         if (!r || r->type != RouteType::local) return;
         if (!arp.spa.is_zero() && !validate_source(ns, dev, arp.spa)) {
-            trace([&] { return fmt::format("{}: ARP request from {} on {} ignored (rp_filter or martian source)", name(ns),
-                              arp.spa.str(), dev.name); });
+            trace([&] {
+                return fmt::format("{}: ARP request from {} on {} ignored (rp_filter or martian source)", name(ns),
+                                   arp.spa.str(), dev.name);
+            });
             return;
         }
         const int ignore = conf(ns, dev).arp_ignore;
@@ -228,8 +248,10 @@ void Kernel::arp_rcv(int ns, const Link& dev, const Arp& arp) {
         for (const auto& a : dev.addrs)
             if (a.addr.local() == arp.tpa) on_dev = &a;
         if (ignore >= 8 || (ignore >= 1 && !on_dev) || (ignore == 2 && !on_dev->addr.prefix().contains(arp.spa))) {
-            trace([&] { return fmt::format("{}: ARP request for {} on {} ignored (arp_ignore={})", name(ns), arp.tpa.str(), dev.name,
-                              ignore); });
+            trace([&] {
+                return fmt::format("{}: ARP request for {} on {} ignored (arp_ignore={})", name(ns), arp.tpa.str(),
+                                   dev.name, ignore);
+            });
             return;
         }
         if (!arp.spa.is_zero()) neigh_update(ns, dev.ifindex, arp.spa, arp.sha, NudState::stale);
