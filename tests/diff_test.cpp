@@ -9,9 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <random>
-#include <regex>
 #include <set>
-#include <sstream>
 
 #include "analysis/diff_case.hpp"
 #include "analysis/diff_compare.hpp"
@@ -88,15 +86,15 @@ TEST_CASE("diff case generator: 200 seeds cover every feature the issue lists", 
 // with one end enslaved and those with both.
 namespace {
 std::pair<int, int> veth_pairs_joining_two_bridges(const std::string& script) {
-    static const std::regex veth(R"(^ip -n (\S+) link add (\S+) type veth peer name (\S+) netns (\S+)$)");
-    static const std::regex master(R"(^ip -n (\S+) link set (\S+) master \S+$)");
+    const Parsed p = parse_ip_script(script, "case.sh");
     std::vector<std::pair<std::string, std::string>> pairs;  // "ns/dev" of both ends
     std::set<std::string> enslaved;
-    std::istringstream in(script);
-    for (std::string l; std::getline(in, l);) {
-        std::smatch m;
-        if (std::regex_match(l, m, veth)) pairs.emplace_back(m[1].str() + "/" + m[2].str(), m[4].str() + "/" + m[3].str());
-        else if (std::regex_match(l, m, master)) enslaved.insert(m[1].str() + "/" + m[2].str());
+    for (const auto& e : p.topology.edits) {
+        if (const auto* add = std::get_if<LinkAdd>(&e.op); add && add->kind == LinkKind::veth)
+            pairs.emplace_back(add->netns.value_or(add->ns) + "/" + add->name,
+                               add->peer_netns.value_or(add->ns) + "/" + add->peer);
+        else if (const auto* set = std::get_if<LinkSet>(&e.op); set && set->master && !set->master->empty())
+            enslaved.insert(set->ns + "/" + set->name);
     }
     int one = 0, both = 0;
     for (const auto& [a, b] : pairs) {
