@@ -194,7 +194,10 @@ TEST_CASE("tag table: many entries sharing tags, erased in any order", "[netstat
         }
         REQUIRE(table.size() == reference.size());
     }
-    for (const auto& [tag, value] : reference) CHECK(table.find(tag, [&](uint32_t v) { return v == value; }));
+    for (const auto& entry : reference) {  // no structured binding: clang 14 cannot capture one
+        const uint32_t value = entry.second;
+        CHECK(table.find(entry.first, [&](uint32_t v) { return v == value; }));
+    }
     CHECK_FALSE(table.find(999));
 }
 

@@ -5,6 +5,8 @@
 # Exit 1 on any crash, hang (> 5 s for one input), leak or out-of-memory (> 2 GB), with
 # the reproducer's path. Reproduce one:  build-fuzz/tests/fuzz/<target> <reproducer>
 # New inputs the fuzzer finds go to build-fuzz/corpus/<target> (not committed).
+# VETHLAB_FUZZ_BUILD=DIR uses DIR instead of build-fuzz; a DIR already configured with
+# -DVETHLAB_FUZZ=ON (./dev.sh test's build-asan) is used as it is.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -25,10 +27,14 @@ max_len() {
     esac
 }
 
-echo "==> building the fuzz targets with $CXX_FUZZ in $BUILD"
-nice -n 19 cmake -S . -B "$BUILD" -DCMAKE_CXX_COMPILER="$CXX_FUZZ" -DVETHLAB_FUZZ=ON \
-    -DBUILD_TESTING=OFF -DVETHLAB_BENCH=OFF -DVETHLAB_WERROR=OFF \
-    -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" >/dev/null
+if grep -qs '^VETHLAB_FUZZ:BOOL=ON' "$BUILD/CMakeCache.txt"; then
+    echo "==> building the fuzz targets in $BUILD (configured with -DVETHLAB_FUZZ=ON)"
+else
+    echo "==> building the fuzz targets with $CXX_FUZZ in $BUILD"
+    nice -n 19 cmake -S . -B "$BUILD" -DCMAKE_CXX_COMPILER="$CXX_FUZZ" -DVETHLAB_FUZZ=ON \
+        -DBUILD_TESTING=OFF -DVETHLAB_BENCH=OFF -DVETHLAB_WERROR=OFF \
+        -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" >/dev/null
+fi
 nice -n 19 cmake --build "$BUILD" -j"$JOBS" --target fuzz
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
