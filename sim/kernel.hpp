@@ -46,15 +46,24 @@ public:
     // every neighbour entry of the device goes.
     void neigh_flush_dev(const std::string& ns, int ifindex);
 
+    // The id the calls below take instead of a name, -1 when there is no such namespace:
+    // a caller with many packets for one namespace looks its name up once (a million
+    // probes of `reach` did four lookups each).
+    int ns_id(const std::string& ns);
+
     // ip_route_connect: the route, or the errno text connect() would fail with.
     Result<OutputRoute> route_output(const std::string& ns, Ipv4 dst, int bound_oif = 0);
+    Result<OutputRoute> route_output(int ns, Ipv4 dst, int bound_oif = 0);
     // Whether a route's gateway is used at all (rt_uses_gateway).
     bool uses_gateway(const std::string& ns, const Route& r) const;
     // Sends an ICMP packet from a socket in ns along the route (ip_local_out).
     void send(const std::string& ns, Ipv4Packet pkt, const OutputRoute& route);
+    void send(int ns, Ipv4Packet pkt, const OutputRoute& route);
     // ICMP echo replies and errors about our echoes with this id reach this socket.
     void bind_icmp(const std::string& ns, uint16_t id, std::function<void(const Ipv4Packet&)> deliver);
+    void bind_icmp(int ns, uint16_t id, std::function<void(const Ipv4Packet&)> deliver);
     void unbind_icmp(const std::string& ns, uint16_t id);
+    void unbind_icmp(int ns, uint16_t id);
 
     std::vector<NeighborEntry> neighbours(const std::string& ns);  // not const: reads the device caches
     // A bridge's learned forwarding entries younger than the ageing time, newest first
@@ -184,7 +193,6 @@ private:
     void arp_rcv(int ns, const Link& dev, const Arp& arp);
     void neigh_update(int ns, int ifindex, Ipv4 ip, Mac mac, NudState state);
     // IPv4 and ICMP
-    void send(int ns, Ipv4Packet pkt, const OutputRoute& route);
     // l2_broadcast: the frame went to ff:ff:ff:ff:ff:ff (pkt_type PACKET_BROADCAST).
     void ip_rcv(int ns, const Link& dev, Ipv4Packet pkt, bool l2_broadcast = false);
     void ip_forward(int ns, const Link& in, Ipv4Packet pkt, const Route& r, bool redirect = false);
@@ -197,7 +205,6 @@ private:
     bool icmp_rate_allows(int ns, Ipv4 dst, IcmpType type);
     bool ip_error_allows(int ns, Ipv4 src);
     bool peer_take(int ns, Ipv4 peer, Time cost, Time burst);
-    Result<OutputRoute> route_output(int ns, Ipv4 dst, int bound_oif = 0);
     // Routing helpers
     bool validate_source(int ns, const Link& dev, Ipv4 src);
     int validate_source_full(int ns, const Link& dev, Ipv4 src);

@@ -20,10 +20,16 @@ bool is_icmp_error(const Ipv4Packet& p) {
 }  // namespace
 
 void Kernel::bind_icmp(const std::string& ns, uint16_t id, std::function<void(const Ipv4Packet&)> deliver) {
-    rt(id_of(ns)).icmp_sockets[id] = std::move(deliver);
+    bind_icmp(id_of(ns), id, std::move(deliver));
 }
 
-void Kernel::unbind_icmp(const std::string& ns, uint16_t id) { rt(id_of(ns)).icmp_sockets.erase(id); }
+void Kernel::bind_icmp(int ns, uint16_t id, std::function<void(const Ipv4Packet&)> deliver) {
+    rt(ns).icmp_sockets[id] = std::move(deliver);
+}
+
+void Kernel::unbind_icmp(const std::string& ns, uint16_t id) { unbind_icmp(id_of(ns), id); }
+
+void Kernel::unbind_icmp(int ns, uint16_t id) { rt(ns).icmp_sockets.erase(id); }
 
 void Kernel::send(const std::string& ns, Ipv4Packet pkt, const OutputRoute& route) {
     if (st_.ns(ns)) send(id_of(ns), std::move(pkt), route);

@@ -56,8 +56,16 @@ std::vector<ProbeResult> run_probes(Kernel& kernel, std::vector<Probe>&& probes,
     // Sockets hold a pointer into the results, which stay put until every socket is
     // unbound below.
     std::vector<ProbeResult> results(probes.size());
-    std::unordered_map<std::string, uint16_t> next_id;
-    std::vector<std::pair<uint32_t, uint16_t>> bound;  // probes of this wave with a socket, and its id
+    std::unordered_map<int, uint16_t> next_id;  // by namespace id
+    struct Bound {
+        uint32_t probe;
+        int ns;
+        uint16_t id;
+    };
+    std::vector<Bound> bound;  // probes of this wave with a socket
+    // Probes come grouped by namespace: its name is looked up once per group.
+    const std::string* last_ns = nullptr;
+    int ns = -1;
     for (size_t first = 0; first < probes.size(); first += wave) {
         const size_t last = std::min(probes.size(), first + wave);
         const Time start = kernel.now();
@@ -66,22 +74,26 @@ std::vector<ProbeResult> run_probes(Kernel& kernel, std::vector<Probe>&& probes,
         for (size_t i = first; i < last; ++i) {
             ProbeResult& r = results[i];
             r.probe = std::move(probes[i]);
-            auto route = kernel.route_output(r.probe.ns, r.probe.dst);
+            if (!last_ns || *last_ns != r.probe.ns) {
+                ns = kernel.ns_id(r.probe.ns);
+                last_ns = &r.probe.ns;
+            }
+            auto route = ns < 0 ? Result<OutputRoute>(Error{"No such namespace"}) : kernel.route_output(ns, r.probe.dst);
             if (!route) {
                 r.outcome = Outcome::no_route;
                 r.detail = route.error();
                 continue;
             }
-            const uint16_t id = ++next_id[r.probe.ns];
-            bound.emplace_back(uint32_t(i), id);
+            const uint16_t id = ++next_id[ns];
+            bound.push_back({uint32_t(i), ns, id});
             ++unanswered;
-            kernel.bind_icmp(r.probe.ns, id, [res = &r, &unanswered](const Ipv4Packet& pkt) {
+            kernel.bind_icmp(ns, id, [res = &r, &unanswered](const Ipv4Packet& pkt) {
                 if (res->outcome != Outcome::silent) return;
                 --unanswered;
                 res->outcome = classify(pkt);
                 if (res->outcome != Outcome::reply) res->detail = "from " + pkt.src.str();
             });
-            kernel.send(r.probe.ns,
+            kernel.send(ns,
                         Ipv4Packet{route->src, r.probe.dst, 64, Icmp{IcmpType::echo_request, 0, id, 1, {}}, start},
                         *route);
         }
@@ -89,7 +101,7 @@ std::vector<ProbeResult> run_probes(Kernel& kernel, std::vector<Probe>&& probes,
         if (wait == Wait::answers)
             q.run_while([&] { return unanswered > 0 && !q.empty() && q.next_due() <= start + timeout; });
         if (wait == Wait::timeout || unanswered > 0) q.run_until(start + timeout);
-        for (const auto& [i, id] : bound) kernel.unbind_icmp(results[i].probe.ns, id);
+        for (const auto& b : bound) kernel.unbind_icmp(b.ns, b.id);
     }
     probes.clear();
     probes.shrink_to_fit();

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "model/ip_script.hpp"
 #include "random_topology.hpp"
 #include "sim/reach.hpp"
 
@@ -39,4 +40,21 @@ TEST_CASE("reach: outcomes do not depend on waves or on stopping once answered",
     }
     CHECK(probes > 1000);
     CHECK(unanswered > 100);  // failures were compared too, not only replies
+}
+
+TEST_CASE("reach: a probe from a namespace that does not exist cannot connect, the others go on", "[sim][reach]") {
+    const Parsed parsed = parse_ip_script("ip netns add a\nip -n a link set lo up\n", "t.sh");
+    REQUIRE(parsed.ok());
+    const Applied applied = apply_all(parsed.topology);
+    sim::Kernel kernel(applied.state);
+    const Ipv4 lo(0x7f000001);
+    const std::vector<sim::Probe> probes{{"a", lo, "a:lo"}, {"ghost", lo, "a:lo"}, {"ghost", lo, "a:lo"}, {"a", lo, "a:lo"}};
+    const auto results = sim::run_probes(kernel, probes, sim::kSecond, sim::Wait::answers);
+    REQUIRE(results.size() == 4);
+    CHECK(results[0].outcome == sim::Outcome::reply);
+    for (size_t i : {1, 2}) {
+        CHECK(results[i].outcome == sim::Outcome::no_route);
+        CHECK(results[i].detail == "No such namespace");
+    }
+    CHECK(results[3].outcome == sim::Outcome::reply);
 }
