@@ -13,6 +13,7 @@
 
 #include "model/netstate.hpp"
 #include "sim/event_queue.hpp"
+#include "sim/flat_table.hpp"
 #include "sim/neighbor.hpp"
 #include "sim/packet.hpp"
 
@@ -73,17 +74,19 @@ public:
     void set_trace(std::function<void(const std::string&)> trace) { trace_ = std::move(trace); }
 
 private:
+    // 56 bytes: with its key, one cache line of a FlatTable.
     struct Neighbour {
-        NudState state = NudState::incomplete;
-        Mac mac;
-        int probes = 0;
-        uint64_t timer = 0;  // generation: a timer fires only if still current
         Time timer_at = -1;  // when the current timer fires; -1: none armed
         Time fired_at = -1;  // when a timer last fired
         Time confirmed = 0;  // last proof of reachability (an ARP reply to us)
         Time used = 0;       // last packet sent through it while not REACHABLE
-        std::vector<Ipv4Packet> queue;
+        uint64_t timer = 0;  // generation: a timer fires only if still current
+        int32_t probes = 0;
+        uint32_t queue = 0;  // packets waiting for resolution: 1 + index into Kernel::queues_; 0: none
+        Mac mac;
+        NudState state = NudState::incomplete;
     };
+    static_assert(sizeof(Neighbour) == 56);
     // The sysctls the data path reads, per device: max(all, dev) where the kernel does.
     struct DevConf {
         int rp_filter = 0, accept_local = 0, arp_ignore = 0, arp_announce = 0, forwarding = 0;
@@ -143,7 +146,7 @@ private:
         std::string name;
         const Namespace* ns = nullptr;  // refreshed on every configuration change
         bool echo_ignore_all = false;   // net.ipv4.icmp_echo_ignore_all, refreshed with ns
-        std::unordered_map<uint64_t, Neighbour> neigh;  // key: ifindex << 32 | ip
+        FlatTable<Neighbour> neigh;  // key: ifindex << 32 | ip
         // Each device's (admin up, carrier) at the last configuration change: a flush
         // follows going down or losing carrier (neigh_ifdown / neigh_carrier_down).
         std::unordered_map<int, std::pair<bool, bool>> dev_state;
@@ -189,6 +192,11 @@ private:
     void neigh_arm(int ns, uint64_t key, Neighbour& e, Time when);
     void neigh_probe(int ns, uint64_t key, Neighbour& e, const Link& dev);
     Neighbour& neigh_entry(int ns, uint64_t key, const Link& dev);
+    // An entry's arp_queue: the packets it holds while it resolves.
+    std::vector<Ipv4Packet>& neigh_queue(Neighbour& e);
+    bool neigh_queue_empty(const Neighbour& e) const { return e.queue == 0 || queues_[e.queue - 1].empty(); }
+    std::vector<Ipv4Packet> neigh_take_queue(Neighbour& e);  // empties and releases it
+    void neigh_release_queue(Neighbour& e);                 // drops its packets
     void arp_solicit(int ns, const Link& dev, Ipv4 target, const Ipv4Packet* trigger, Mac to = kBroadcastMac);
     void arp_rcv(int ns, const Link& dev, const Arp& arp);
     void neigh_update(int ns, int ifindex, Ipv4 ip, Mac mac, NudState state);
@@ -228,6 +236,10 @@ private:
     std::unordered_map<std::string, int> ids_;
     std::function<void(const std::string&)> trace_;
     uint64_t timer_generation_ = 0;
+    // The arp_queues of the entries that have one, kept out of the entries (a million
+    // entries, few of them resolving at once); released ones are reused with their capacity.
+    std::vector<std::vector<Ipv4Packet>> queues_;
+    std::vector<uint32_t> free_queues_;
 };
 
 }  // namespace vethlab::sim

@@ -229,8 +229,8 @@ void Kernel::icmp_redirect(int ns, const Ipv4Packet& pkt) {
         return;
     const Route* type = st_.lookup(*n, gw);
     if (type && (type->type == RouteType::local || type->type == RouteType::broadcast)) return;
-    const auto it = rt(ns).neigh.find(neigh_key(dev->ifindex, gw));
-    if (it != rt(ns).neigh.end() && it->second.state != NudState::incomplete && it->second.state != NudState::failed) {
+    const Neighbour* e = rt(ns).neigh.find(neigh_key(dev->ifindex, gw));
+    if (e && e->state != NudState::incomplete && e->state != NudState::failed) {
         trace([&] {
             return fmt::format("{}: redirect to {} for {} accepted; the route exception it makes is not modelled",
                                name(ns), gw.str(), pkt.icmp.quoted->dst.str());

@@ -58,16 +58,43 @@ void Kernel::rx(int ns, int ifindex, const Frame& frame) {
 // resolved, hidden by `ip neigh`, and frames through it go to ff:ff:ff:ff:ff:ff (found
 // by fuzz-diff, seed 1139, tests/corpus/neigh-noarp-without-local-table.sh).
 Kernel::Neighbour& Kernel::neigh_entry(int ns, uint64_t key, const Link& dev) {
-    auto [it, added] = rt(ns).neigh.try_emplace(key);
+    auto [e, added] = rt(ns).neigh.try_emplace(key);
     if (added) {
-        it->second.used = now();
-        it->second.confirmed = now() - 2 * conf(ns, dev).reachable;
+        e->used = now();
+        e->confirmed = now() - 2 * conf(ns, dev).reachable;
         if (!nsp(ns)->has_table(kTableLocal)) {
-            it->second.state = NudState::noarp;
-            it->second.mac = kBroadcastMac;
+            e->state = NudState::noarp;
+            e->mac = kBroadcastMac;
         }
     }
-    return it->second;
+    return *e;
+}
+
+std::vector<Ipv4Packet>& Kernel::neigh_queue(Neighbour& e) {
+    if (e.queue == 0) {
+        if (free_queues_.empty()) {
+            queues_.emplace_back();
+            e.queue = uint32_t(queues_.size());
+        } else {
+            e.queue = free_queues_.back() + 1;
+            free_queues_.pop_back();
+        }
+    }
+    return queues_[e.queue - 1];
+}
+
+std::vector<Ipv4Packet> Kernel::neigh_take_queue(Neighbour& e) {
+    if (e.queue == 0) return {};
+    std::vector<Ipv4Packet> out = std::move(queues_[e.queue - 1]);
+    neigh_release_queue(e);
+    return out;
+}
+
+void Kernel::neigh_release_queue(Neighbour& e) {
+    if (e.queue == 0) return;
+    queues_[e.queue - 1].clear();
+    free_queues_.push_back(e.queue - 1);
+    e.queue = 0;
 }
 
 void Kernel::neigh_arm(int ns, uint64_t key, Neighbour& e, Time when) {
@@ -108,7 +135,7 @@ void Kernel::neigh_output(int ns, int ifindex, Ipv4 nexthop, Ipv4Packet pkt) {
         case NudState::incomplete:
             if (e.probes > 0) {  // resolution in progress: wait in the queue
                 e.used = now();
-                e.queue.push_back(std::move(pkt));
+                neigh_queue(e).push_back(std::move(pkt));
                 return;
             }
             break;
@@ -117,11 +144,12 @@ void Kernel::neigh_output(int ns, int ifindex, Ipv4 nexthop, Ipv4Packet pkt) {
     // A new or FAILED entry starts resolving: first probe now, then every retrans_time.
     e.state = NudState::incomplete;
     e.used = now();
-    e.queue.clear();
-    e.queue.push_back(std::move(pkt));
+    std::vector<Ipv4Packet>& queue = neigh_queue(e);
+    queue.clear();
+    queue.push_back(std::move(pkt));
     e.probes = 1;
     neigh_arm(ns, key, e, now() + conf(ns, *dev).retrans);
-    arp_solicit(ns, *dev, nexthop, &e.queue.back());
+    arp_solicit(ns, *dev, nexthop, &queue.back());
 }
 
 // __neigh_event_send without a packet (a redirect's new gateway): a new or FAILED entry
@@ -135,7 +163,7 @@ void Kernel::neigh_event_send(int ns, int ifindex, Ipv4 ip) {
     if (e.state != NudState::failed && !(e.state == NudState::incomplete && e.probes == 0)) return;
     e.state = NudState::incomplete;
     e.used = now();
-    e.queue.clear();
+    neigh_release_queue(e);
     e.probes = 1;
     neigh_arm(ns, key, e, now() + conf(ns, *dev).retrans);
     arp_solicit(ns, *dev, ip, nullptr);
@@ -154,9 +182,9 @@ void Kernel::neigh_probe(int ns, uint64_t key, Neighbour& e, const Link& dev) {
 
 // neigh_timer_handler.
 void Kernel::neigh_timer(int ns, uint64_t key, uint64_t generation) {
-    auto it = rt(ns).neigh.find(key);
-    if (it == rt(ns).neigh.end() || it->second.timer != generation) return;
-    Neighbour& e = it->second;
+    Neighbour* found = rt(ns).neigh.find(key);
+    if (!found || found->timer != generation) return;
+    Neighbour& e = *found;
     e.timer_at = -1;  // fired; re-armed below when the state goes on
     e.fired_at = now();
     const int ifindex = int(key >> 32);
@@ -201,7 +229,7 @@ void Kernel::neigh_timer(int ns, uint64_t key, uint64_t generation) {
             if (e.probes < c.mcast_solicit) {
                 ++e.probes;
                 neigh_arm(ns, key, e, now() + c.retrans);
-                arp_solicit(ns, *dev, ip, e.queue.empty() ? nullptr : &e.queue.back());
+                arp_solicit(ns, *dev, ip, neigh_queue_empty(e) ? nullptr : &queues_[e.queue - 1].back());
                 return;
             }
             break;
@@ -212,8 +240,7 @@ void Kernel::neigh_timer(int ns, uint64_t key, uint64_t generation) {
         return fmt::format("{}: ARP for {} on {} failed after {} probes{}", name(ns), ip.str(), dev->name, e.probes,
                            st_.carrier(*n, *dev) ? "" : fmt::format(" ({} has no carrier)", dev->name));
     });
-    std::vector<Ipv4Packet> queued = std::move(e.queue);
-    e.queue.clear();
+    const std::vector<Ipv4Packet> queued = neigh_take_queue(e);
     for (const auto& pkt : queued) icmp_send(ns, pkt, IcmpType::dest_unreach, uint8_t(UnreachCode::host));
 }
 
@@ -258,8 +285,7 @@ void Kernel::arp_rcv(int ns, const Link& dev, const Arp& arp) {
         xmit(ns, dev.ifindex, Frame{dev.mac, arp.sha, Arp{false, dev.mac, arp.tpa, arp.sha, arp.spa}});
         return;
     }
-    auto& table = rt(ns).neigh;
-    if (table.count(neigh_key(dev.ifindex, arp.spa))) neigh_update(ns, dev.ifindex, arp.spa, arp.sha, NudState::reachable);
+    if (rt(ns).neigh.contains(neigh_key(dev.ifindex, arp.spa))) neigh_update(ns, dev.ifindex, arp.spa, arp.sha, NudState::reachable);
 }
 
 // __neigh_update: a STALE report of the binding already held changes nothing; REACHABLE
@@ -283,22 +309,25 @@ void Kernel::neigh_update(int ns, int ifindex, Ipv4 ip, Mac mac, NudState state)
         e.timer = ++timer_generation_;  // STALE has no timer
         e.timer_at = -1;
     }
-    std::vector<Ipv4Packet> queued = std::move(e.queue);
-    e.queue.clear();
+    std::vector<Ipv4Packet> queued = neigh_take_queue(e);
     for (auto& pkt : queued) neigh_output(ns, ifindex, ip, std::move(pkt));
 }
 
 void Kernel::neigh_flush_dev(const std::string& ns, int ifindex) {
     auto it = ids_.find(ns);
     if (it == ids_.end()) return;
-    std::erase_if(rt_[size_t(it->second)].neigh, [&](const auto& kv) { return int(kv.first >> 32) == ifindex; });
+    rt_[size_t(it->second)].neigh.erase_if([&](uint64_t key, Neighbour& e) {
+        if (int(key >> 32) != ifindex) return false;
+        neigh_release_queue(e);
+        return true;
+    });
 }
 
 std::vector<NeighborEntry> Kernel::neighbours(const std::string& ns) {
     std::vector<NeighborEntry> out;
     auto it = ids_.find(ns);
     if (it == ids_.end()) return out;
-    for (const auto& [key, e] : rt_[size_t(it->second)].neigh) {
+    rt_[size_t(it->second)].neigh.for_each([&](uint64_t key, const Neighbour& e) {
         NeighborEntry n{Ipv4(uint32_t(key & 0xffffffffu)), int(key >> 32), std::nullopt, e.state, false, std::nullopt, 0};
         if (e.state != NudState::incomplete && e.state != NudState::failed) n.mac = e.mac;
         if (e.timer_at >= 0) n.next_change = e.timer_at;
@@ -308,7 +337,7 @@ std::vector<NeighborEntry> Kernel::neighbours(const std::string& ns) {
         const Link* dev = ns_ptr ? ns_ptr->link(n.ifindex) : nullptr;
         if (dev) n.reachable = conf(it->second, *dev).reachable;
         out.push_back(n);
-    }
+    });
     std::sort(out.begin(), out.end(), [](const NeighborEntry& a, const NeighborEntry& b) {
         return std::tie(a.ifindex, a.ip) < std::tie(b.ifindex, b.ip);
     });
@@ -338,8 +367,7 @@ void Kernel::after_config_change() {
         std::unordered_map<int, Mac> macs;
         if (n)
             for (const auto& l : n->links) macs[l.ifindex] = l.mac;
-        std::erase_if(runtime.neigh, [&](const auto& kv) {
-            const int ifindex = int(kv.first >> 32);
+        auto flushed = [&](int ifindex) {
             const auto is = now.find(ifindex);
             if (is == now.end()) return true;  // the device went away
             // arp_netdev_event(NETDEV_CHANGEADDR) -> neigh_changeaddr: every entry goes
@@ -349,6 +377,11 @@ void Kernel::after_config_change() {
             const auto was = runtime.dev_state.find(ifindex);
             if (was == runtime.dev_state.end()) return !is->second.first || !is->second.second;
             return (was->second.first && !is->second.first) || (was->second.second && !is->second.second);
+        };
+        runtime.neigh.erase_if([&](uint64_t key, Neighbour& e) {
+            if (!flushed(int(key >> 32))) return false;
+            neigh_release_queue(e);
+            return true;
         });
         runtime.dev_state = std::move(now);
         runtime.dev_mac = std::move(macs);

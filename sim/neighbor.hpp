@@ -1,5 +1,6 @@
 #pragma once
 // A neighbour (ARP) entry as `ip neigh` shows it (include/net/neighbour.h NUD_* states).
+#include <cstdint>
 #include <optional>
 
 #include "model/ipv4.hpp"
@@ -7,7 +8,7 @@
 
 namespace vethlab::sim {
 
-enum class NudState { incomplete, reachable, stale, delay, probe, failed, noarp, permanent };
+enum class NudState : uint8_t { incomplete, reachable, stale, delay, probe, failed, noarp, permanent };
 std::string_view to_string(NudState s);  // "INCOMPLETE", "REACHABLE", ... as ip prints them
 
 struct NeighborEntry {
