@@ -129,9 +129,7 @@ void RouteTable::erase_prefsrc(Ipv4 src) {
     }
 }
 
-uint64_t RouteTable::prefix_lengths(uint32_t table) const {
-    if (table == kTableMain) return main_local_[0].bits;
-    if (table == kTableLocal) return main_local_[1].bits;
+uint64_t RouteTable::other_prefix_lengths(uint32_t table) const {
     auto it = other_lengths_.find(table);
     return it == other_lengths_.end() ? 0 : it->second.bits;
 }
@@ -238,22 +236,27 @@ namespace vethlab {
 // as often as it holds routes/16 between two changes (the data path, not a build that
 // checks a gateway after each route).
 //
-// A table whose routes have at most kFewLengths prefix lengths is never compiled: one
-// hash probe per length costs fewer cache misses than the binary search does once
-// there are many namespaces, whose tables do not all stay in the cache (a full mesh:
-// /30s in main, /32s and 127/8 in local).
-const RouteTable::Compiled* RouteTable::compiled(uint32_t table) const {
-    if (!compiled_kind(table) || std::popcount(prefix_lengths(table)) <= kFewLengths) return nullptr;
+// A table whose routes have at most kFewLengths prefix lengths does not get the pair
+// compiled: one hash probe per length costs fewer cache misses than the search tree
+// does once there are many namespaces, whose tables do not all stay in the cache (a
+// full mesh: /30s in main, /32s and 127/8 in local). Once the other table got them
+// compiled, it is searched compiled too (compiled() in the header): the local table
+// of a router with a thousand routes is then one search, not a hash probe per length.
+const RouteTable::Compiled* RouteTable::compile_if_worth(uint32_t table) const {
+    // At most two bits set: clearing the lowest twice leaves nothing (std::popcount is a
+    // call into libgcc on baseline x86-64, a tenth of a lookup).
+    static_assert(kFewLengths == 2);
+    uint64_t lens = prefix_lengths(table);
+    lens &= lens - 1;
+    if ((lens & (lens - 1)) == 0) return nullptr;
     if (fib_.generation != generation_) {
         fib_.generation = generation_;
         fib_.lookups = 0;
         fib_.built = false;
     }
-    if (!fib_.built) {
-        if (++fib_.lookups < 32 + size_ / 16) return nullptr;
-        compile();
-        fib_.built = true;
-    }
+    if (++fib_.lookups < 32 + size_ / 16) return nullptr;
+    compile();
+    fib_.built = true;
     return &fib_.tables[table == kTableMain ? 0 : 1];
 }
 
@@ -287,7 +290,8 @@ void RouteTable::compile() const {
         }
         std::sort(bounds.begin(), bounds.end());
         bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
-        std::vector<uint32_t> stack;  // indexes into c.dests
+        std::vector<uint32_t> starts;  // of the intervals whose longest destination differs
+        std::vector<uint32_t> stack;   // indexes into c.dests
         std::vector<uint64_t> ends;   // last address of each, by index
         size_t next = 0;
         c.dests.reserve(dsts.size());
@@ -299,11 +303,11 @@ void RouteTable::compile() const {
                 stack.push_back(uint32_t(c.dests.size() - 1));
                 ++next;
             }
-            if (!c.starts.empty() && c.top.back() == (stack.empty() ? kNone : stack.back())) continue;  // same as before
-            c.starts.push_back(uint32_t(b));
+            if (!starts.empty() && c.top.back() == (stack.empty() ? kNone : stack.back())) continue;  // same as before
+            starts.push_back(uint32_t(b));
             c.top.push_back(stack.empty() ? kNone : stack.back());
         }
-        c.starts.shrink_to_fit();
+        c.index = IntervalIndex(starts);
         c.top.shrink_to_fit();
     }
 }

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/interval_index.hpp"
 #include "model/ipv4.hpp"
 #include "model/route.hpp"
 #include "model/tag_table.hpp"
@@ -100,7 +101,11 @@ public:
     void erase_oif_if(int oif, Pred pred);  // among the routes through device oif
     void erase_prefsrc(Ipv4 src);
     // Bit l set: the table holds a route with a /l destination.
-    uint64_t prefix_lengths(uint32_t table) const;
+    uint64_t prefix_lengths(uint32_t table) const {
+        if (table == kTableMain) return main_local_[0].bits;
+        if (table == kTableLocal) return main_local_[1].bits;
+        return other_prefix_lengths(table);
+    }
     // f(table) for every table holding a route (a few; not one call per route).
     template <class F>
     void for_each_table(F f) const {
@@ -115,22 +120,22 @@ public:
     // accept(route) holds; the lowest tos, then metric, the earliest on a tie. A
     // destination with no accepted route falls through to the next shorter one.
     // A table looked up often between changes is compiled into a sorted array of
-    // address intervals, each naming its longest covering destination (a binary search,
-    // not one hash probe per prefix length); until then, and for other tables, one
-    // probe per prefix length present.
+    // address intervals, each naming its longest covering destination, searched as a
+    // tree (interval_index.hpp), not one hash probe per prefix length; until then, and
+    // for other tables, one probe per prefix length present.
     template <class Accept>
     const Route* lookup(uint32_t table, Ipv4 addr, Accept accept) const;
 
 private:
     // A compiled table (main or local): intervals of the address space, in order; the
-    // interval starting at starts[i] lies in dest[top[i]], the longest destination
+    // interval i (index.find(addr) == i) lies in dest[top[i]], the longest destination
     // holding it (kNone: none), whose `parent` is the next shorter one, and so on.
     struct Compiled {
         struct Dest {
             Handle first;     // the first route with this destination
             uint32_t parent;  // index of the next shorter destination holding it, or kNone
         };
-        std::vector<uint32_t> starts;
+        IntervalIndex index;  // over the interval starts (the first is 0)
         std::vector<uint32_t> top;
         std::vector<Dest> dests;
     };
@@ -143,7 +148,15 @@ private:
     static constexpr int kFewLengths = 2;
     void compile() const;
     static bool compiled_kind(uint32_t table) { return table == kTableMain || table == kTableLocal; }
-    const Compiled* compiled(uint32_t table) const;
+    // The table compiled, if it is worth it (route_table.cpp); the check on every lookup
+    // is inline, compiling is not.
+    const Compiled* compiled(uint32_t table) const {
+        if (!compiled_kind(table)) return nullptr;
+        if (fib_.built && fib_.generation == generation_) return &fib_.tables[table == kTableMain ? 0 : 1];
+        return compile_if_worth(table);
+    }
+    const Compiled* compile_if_worth(uint32_t table) const;
+    uint64_t other_prefix_lengths(uint32_t table) const;
     void changed() { ++generation_; }
 
     struct Node {
@@ -201,15 +214,8 @@ const Route* RouteTable::lookup(uint32_t table, Ipv4 addr, Accept accept) const 
         }
     };
     if (const Compiled* c = compiled(table)) {
-        // The last interval starting at or before addr (starts[0] is 0): a binary search
-        // without branches to mispredict.
-        const uint32_t* base = c->starts.data();
-        for (size_t n = c->starts.size(); n > 1;) {
-            const size_t half = n / 2;
-            base = base[half] <= addr.value() ? base + half : base;
-            n -= half;
-        }
-        for (uint32_t d = c->top[size_t(base - c->starts.data())]; d != kNone; d = c->dests[d].parent) {
+        // The last interval starting at or before addr (starts[0] is 0).
+        for (uint32_t d = c->top[c->index.find(addr.value())]; d != kNone; d = c->dests[d].parent) {
             consider(c->dests[d].first);
             if (best) return best;
         }

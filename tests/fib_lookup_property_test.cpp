@@ -3,6 +3,7 @@
 // the longest matching destination among the accepted ones, then tos, metric, age.
 #include <catch2/catch.hpp>
 
+#include <bit>
 #include <random>
 #include <vector>
 
@@ -116,6 +117,42 @@ TEST_CASE("fib lookup: the same route as a linear scan, compiled or not, across 
     }
     CHECK(compared > 100000);
     CHECK(found > compared / 4);  // the comparison is not mostly between two nulls
+}
+
+// A router: main with many prefix lengths gets the pair compiled, and then the local
+// table, with only its /32s and 127/8, is searched compiled too.
+TEST_CASE("fib lookup: a local table of few lengths, compiled along with a big main table", "[fib][route_table]") {
+    std::mt19937 rng(0x10CA1);
+    RouteTable t;
+    for (int i = 0; i < 300; ++i) {
+        Route r = random_route(rng);
+        r.table = kTableMain;
+        t.push_back(r);
+    }
+    Route lo;
+    lo.table = kTableLocal;
+    lo.type = RouteType::local;
+    lo.scope = RouteScope::host;
+    lo.dst = Prefix(Ipv4(0x7f000000), 8);
+    t.push_back(lo);
+    for (int i = 0; i < 20; ++i) {
+        Route r = random_route(rng);
+        r.table = kTableLocal;
+        r.dst = Prefix(r.dst.network(), 32);
+        t.push_back(r);
+    }
+    REQUIRE(std::popcount(t.prefix_lengths(kTableLocal)) <= 2);
+    int found = 0;
+    for (int k = 0; k < 3000; ++k) {  // well past the lookups that pay for compiling
+        const Ipv4 a = k % 2 ? random_address(rng, t) : Ipv4(0x7f000000u | uint32_t(rng() % 256));
+        for (uint32_t table : {kTableMain, kTableLocal}) {
+            INFO("lookup " << k << " table " << table << " addr " << a.str());
+            const Route* want = reference(t, table, a, Filter{});
+            REQUIRE(t.lookup(table, a, Filter{}) == want);
+            found += want != nullptr && table == kTableLocal;
+        }
+    }
+    CHECK(found > 1000);  // the local table answered, not only missed
 }
 
 TEST_CASE("fib lookup: a moved or copied table answers from its own routes", "[fib][route_table]") {
