@@ -26,16 +26,18 @@ std::string join(const std::vector<std::string>& lines) {
     return out;
 }
 
+}  // namespace
+
 // iproute2 prints this in the middle of an `ip addr` / `ip link` dump when a peer
-// namespace's id cannot be resolved -- seen only while other cases create and delete
-// namespaces at the same time (fuzz-diff --jobs); a rerun never shows it.
+// namespace's id cannot be resolved -- seen only while other cases or tests create and
+// delete namespaces at the same time (fuzz-diff --jobs, ctest -j2): ip resolves every
+// entry of /run/netns, and one being created is not a namespace yet. A rerun never
+// shows it.
 std::string strip_dump_noise(std::string text) {
     const std::string noise = "Error: Peer netns reference is invalid.\n";
     for (size_t pos; (pos = text.find(noise)) != std::string::npos;) text.erase(pos, noise.size());
     return text;
 }
-
-}  // namespace
 
 std::string mask_macs(const std::string& text) {
     static const std::regex mac("([0-9a-f]{2}:){5}[0-9a-f]{2}");

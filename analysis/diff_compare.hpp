@@ -57,6 +57,9 @@ std::string normalise_ping(const std::string& text);
 std::string normalise_neigh(const std::string& text, const std::vector<std::string>& unsettled = {});
 std::string normalise_link(const std::string& text, bool strict);
 std::string mask_macs(const std::string& text);
+// A kernel `ip link`/`ip addr` dump without the "Error: Peer netns reference is invalid."
+// lines iproute2 prints while other namespaces come and go (see diff_compare.cpp).
+std::string strip_dump_noise(std::string text);
 // `bridge fdb show`: the bridges' own entries (" master "), MACs masked; the kernel's
 // `self` lines (the devices' multicast and unicast lists) are not modelled.
 std::string normalise_fdb(const std::string& text);
