@@ -1,7 +1,5 @@
 #include "model/interval_index.hpp"
 
-#include <algorithm>
-
 namespace vethlab {
 
 IntervalIndex::IntervalIndex(const std::vector<uint32_t>& starts) : size_(starts.size()) {

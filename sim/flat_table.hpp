@@ -6,7 +6,8 @@
 //
 // Linear probing, at most 3/4 full; the capacity grows by half (any size: the home slot
 // is the hash scaled to it, not masked). Erasing rebuilds the table (erase_if), which
-// only configuration changes do. Key kNoKey cannot be stored. Any insertion or erasure
+// only configuration changes do. Keys kNoKey and kNoKey - 1 cannot be stored (a
+// neighbour's key never is: its ifindex is positive). Any insertion or erasure
 // invalidates pointers to values.
 #include <algorithm>
 #include <cstddef>
@@ -70,7 +71,8 @@ public:
 private:
     static constexpr uint64_t kErased = kNoKey - 1;  // only inside erase_if
     // A slot of a whole cache line starts at one (std::vector allocates with alignas).
-    static constexpr size_t kSlotAlign = (sizeof(uint64_t) + sizeof(V)) % 64 == 0 ? 64 : std::max(alignof(uint64_t), alignof(V));
+    static constexpr size_t kSlotAlign =
+        (sizeof(uint64_t) + sizeof(V)) % 64 == 0 ? 64 : std::max(alignof(uint64_t), alignof(V));
     struct alignas(kSlotAlign) Slot {
         uint64_t key = kNoKey;
         V value{};

@@ -285,7 +285,8 @@ void Kernel::arp_rcv(int ns, const Link& dev, const Arp& arp) {
         xmit(ns, dev.ifindex, Frame{dev.mac, arp.sha, Arp{false, dev.mac, arp.tpa, arp.sha, arp.spa}});
         return;
     }
-    if (rt(ns).neigh.contains(neigh_key(dev.ifindex, arp.spa))) neigh_update(ns, dev.ifindex, arp.spa, arp.sha, NudState::reachable);
+    if (rt(ns).neigh.contains(neigh_key(dev.ifindex, arp.spa)))
+        neigh_update(ns, dev.ifindex, arp.spa, arp.sha, NudState::reachable);
 }
 
 // __neigh_update: a STALE report of the binding already held changes nothing; REACHABLE

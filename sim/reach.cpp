@@ -78,7 +78,8 @@ std::vector<ProbeResult> run_probes(Kernel& kernel, std::vector<Probe>&& probes,
                 ns = kernel.ns_id(r.probe.ns);
                 last_ns = &r.probe.ns;
             }
-            auto route = ns < 0 ? Result<OutputRoute>(Error{"No such namespace"}) : kernel.route_output(ns, r.probe.dst);
+            auto route = ns < 0 ? kernel.route_output(r.probe.ns, r.probe.dst)  // its error
+                                : kernel.route_output(ns, r.probe.dst);
             if (!route) {
                 r.outcome = Outcome::no_route;
                 r.detail = route.error();
