@@ -194,7 +194,9 @@ private:
     Neighbour& neigh_entry(int ns, uint64_t key, const Link& dev);
     // An entry's arp_queue: the packets it holds while it resolves.
     std::vector<Ipv4Packet>& neigh_queue(Neighbour& e);
-    bool neigh_queue_empty(const Neighbour& e) const { return e.queue == 0 || queues_[e.queue - 1].empty(); }
+    const Ipv4Packet* neigh_queue_last(const Neighbour& e) const {  // null when nothing waits
+        return e.queue == 0 || queues_[e.queue - 1].empty() ? nullptr : &queues_[e.queue - 1].back();
+    }
     std::vector<Ipv4Packet> neigh_take_queue(Neighbour& e);  // empties and releases it
     void neigh_release_queue(Neighbour& e);                 // drops its packets
     void arp_solicit(int ns, const Link& dev, Ipv4 target, const Ipv4Packet* trigger, Mac to = kBroadcastMac);

@@ -32,7 +32,7 @@ void Kernel::unbind_icmp(const std::string& ns, uint16_t id) { unbind_icmp(id_of
 void Kernel::unbind_icmp(int ns, uint16_t id) { rt(ns).icmp_sockets.erase(id); }
 
 void Kernel::send(const std::string& ns, Ipv4Packet pkt, const OutputRoute& route) {
-    if (st_.ns(ns)) send(id_of(ns), std::move(pkt), route);
+    if (const int id = ns_id(ns); id >= 0) send(id, std::move(pkt), route);
 }
 
 void Kernel::send(int ns, Ipv4Packet pkt, const OutputRoute& route) {

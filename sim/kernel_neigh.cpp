@@ -229,7 +229,7 @@ void Kernel::neigh_timer(int ns, uint64_t key, uint64_t generation) {
             if (e.probes < c.mcast_solicit) {
                 ++e.probes;
                 neigh_arm(ns, key, e, now() + c.retrans);
-                arp_solicit(ns, *dev, ip, neigh_queue_empty(e) ? nullptr : &queues_[e.queue - 1].back());
+                arp_solicit(ns, *dev, ip, neigh_queue_last(e));
                 return;
             }
             break;

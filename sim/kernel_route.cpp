@@ -166,8 +166,9 @@ Ipv4 Kernel::select_source(const Namespace& n, const Link& dev, Ipv4 dst, RouteS
 int Kernel::ns_id(const std::string& ns) { return st_.ns(ns) ? id_of(ns) : -1; }
 
 Result<OutputRoute> Kernel::route_output(const std::string& ns, Ipv4 dst, int bound_oif) {
-    if (!st_.ns(ns)) return Error{"No such namespace"};
-    return route_output(id_of(ns), dst, bound_oif);
+    const int id = ns_id(ns);
+    if (id < 0) return Error{"No such namespace"};
+    return route_output(id, dst, bound_oif);
 }
 
 Result<OutputRoute> Kernel::route_output(int id, Ipv4 dst, int bound_oif) {
