@@ -26,8 +26,6 @@ std::string show(std::string_view word) {
     return out;
 }
 
-bool matches(std::string_view arg, std::string_view full) { return !arg.empty() && full.starts_with(arg); }
-
 std::optional<uint32_t> parse_uint(std::string_view text, int base) {
     if (base == 0) {
         base = 10;
@@ -187,9 +185,10 @@ void interpret(shell::Command& cmd, std::string_view text, const shell::Locator&
         errors.insert(errors.end(), mine.begin(), mine.end());
         return;
     }
-    const SourceLoc at = loc.at(first);
-    const std::string line = shell::logical_text(text, cmd.begin, cmd.end);
-    for (auto& op : ops) sink(Edit{std::move(op), at, line});
+    SourceLoc at = loc.at(first);
+    std::string line = shell::logical_text(text, cmd.begin, cmd.end);
+    for (size_t i = 0; i + 1 < ops.size(); ++i) sink(Edit{std::move(ops[i]), at, line});
+    if (!ops.empty()) sink(Edit{std::move(ops.back()), std::move(at), std::move(line)});  // most commands: one edit
 }
 
 Diagnostics run(std::string_view text, const shell::Locator& loc, const EditSink& sink) {

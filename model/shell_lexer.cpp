@@ -198,10 +198,19 @@ struct CommandReader::Impl {
             }
             step();
         }
-        out = std::move(ready);
-        ready = Command{};
+        std::swap(out, ready);  // ready takes the caller's old buffers, to be filled again
+        reset(ready);
         has_ready = false;
         return true;
+    }
+
+    // Empties a command but keeps its vectors' capacity: a script of millions of commands
+    // otherwise grows a fresh word vector (five allocations) for each.
+    static void reset(Command& c) {
+        c.words.clear();
+        c.redirects.clear();
+        c.or_true = false;
+        c.or_at = c.begin = c.end = 0;
     }
 
     void step() {
@@ -273,11 +282,11 @@ struct CommandReader::Impl {
             for (const auto& w : cur.words) cur.end = std::max(cur.end, w.end);
             for (const auto& r : cur.redirects) cur.end = std::max(cur.end, r.second.end);
             if (!has_lex_error(cur)) {
-                ready = std::move(cur);
+                std::swap(ready, cur);
                 has_ready = true;
             }
         }
-        cur = Command{};
+        reset(cur);
         broken = false;
     }
 };
@@ -299,8 +308,12 @@ Lexed lex_commands(std::string_view text) {
 }
 
 std::string logical_text(std::string_view text, size_t begin, size_t end) {
-    std::string out;
     end = std::min(end, text.size());
+    begin = std::min(begin, end);
+    // Most commands are one line: copied whole, not a character at a time.
+    if (text.substr(begin, end - begin).find('\\') == std::string_view::npos)
+        return std::string(text.substr(begin, end - begin));
+    std::string out;
     for (size_t i = begin; i < end; ++i) {
         const bool cont = text[i] == '\\' && i + 1 < end && (text[i + 1] == '\n' || text[i + 1] == '\r');
         if (!cont) {

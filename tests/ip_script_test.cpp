@@ -436,6 +436,31 @@ TEST_CASE("continuations: columns on continued lines and one logical text", "[ip
     CHECK(error_of("ip link set ve\\\nth0 mtu x\n") == "t.sh:2:9: 'mtu' needs a number, got 'x'");
 }
 
+TEST_CASE("commands read one after another keep only their own words and text", "[ip_script]") {
+    // The reader reuses one command's buffers for the next: a long command, then short
+    // ones, a redirection, `|| true` and an escaped character in between.
+    const Parsed p = script(
+        "ip -n n0 link add v1 up type veth peer name v0 netns n1\n"
+        "ip netns add n2\n"
+        "echo 1 > /proc/sys/net/ipv4/ip_forward\n"
+        "ip -n n2 route show || true\n"
+        "ip netns add n\\3; ip netns add n4\n");
+    REQUIRE(p.ok());
+    REQUIRE(p.topology.edits.size() == 6);
+    CHECK(p.topology.edits[0].text == "ip -n n0 link add v1 up type veth peer name v0 netns n1");
+    CHECK(std::get<NetnsAdd>(p.topology.edits[1].op).name == "n2");
+    CHECK(p.topology.edits[1].text == "ip netns add n2");
+    CHECK(std::holds_alternative<SysctlSet>(p.topology.edits[2].op));
+    CHECK(p.topology.edits[2].text == "echo 1 > /proc/sys/net/ipv4/ip_forward");
+    CHECK(std::holds_alternative<Show>(p.topology.edits[3].op));
+    CHECK(p.topology.edits[3].text == "ip -n n2 route show");
+    CHECK(std::get<NetnsAdd>(p.topology.edits[4].op).name == "n3");
+    CHECK(p.topology.edits[4].text == "ip netns add n\\3");
+    CHECK(p.topology.edits[4].loc == SourceLoc{"t.sh", 5, 1});
+    CHECK(p.topology.edits[5].text == "ip netns add n4");
+    CHECK(p.topology.edits[5].loc == SourceLoc{"t.sh", 5, 19});
+}
+
 TEST_CASE("every error of a script is reported, good lines still parse", "[ip_script]") {
     const Parsed p = script(
         "ip netns add ns0\n"
