@@ -21,9 +21,7 @@ Route kernel_route(RouteType type, Prefix dst, const Link& link, Ipv4 src) {
 }
 
 // fib_magic with NLM_F_CREATE|NLM_F_APPEND: add unless an identical route exists.
-void append_unique(RouteTable& routes, const Route& r) {
-    if (routes.find(r) == RouteTable::kNone) routes.push_back(r);
-}
+void append_unique(RouteTable& routes, const Route& r) { routes.push_back_unique(r); }
 
 void erase_one(RouteTable& routes, const Route& r) {
     if (const auto h = routes.find(r); h != RouteTable::kNone) routes.erase(h);

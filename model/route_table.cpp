@@ -78,7 +78,7 @@ RouteTable::Handle RouteTable::allocate(const Route& r) {
     return h;
 }
 
-RouteTable::Handle RouteTable::push_back(const Route& r) {
+RouteTable::Handle RouteTable::append_node(const Route& r) {
     changed();
     const Handle h = allocate(r);
     node(h).prev = tail_;
@@ -86,8 +86,32 @@ RouteTable::Handle RouteTable::push_back(const Route& r) {
     if (tail_ == kNone) head_ = h;
     else node(tail_).next = h;
     tail_ = h;
-    index(h);
     ++size_;
+    return h;
+}
+
+RouteTable::Handle RouteTable::push_back(const Route& r) {
+    const Handle h = append_node(r);
+    index(h);
+    return h;
+}
+
+RouteTable::Handle RouteTable::push_back_unique(const Route& r) {
+    const uint32_t tag = dst_tag(r.table, r.dst);
+    const uint32_t* first = by_dst_.find(tag, [&](uint32_t h) {
+        const Route& o = node(h).route;
+        return o.table == r.table && o.dst == r.dst;
+    });
+    Handle last = kNone;  // the last route with this dst
+    for (Handle h = first ? *first : kNone; h != kNone; h = node(h).same_dst) {
+        if (node(h).route == r) return kNone;
+        last = h;
+    }
+    const Handle h = append_node(r);
+    node(h).same_dst = kNone;
+    if (last == kNone) by_dst_.insert(tag, h);
+    else node(last).same_dst = h;
+    index_rest(h);
     return h;
 }
 
@@ -149,6 +173,11 @@ void RouteTable::index(Handle h) {
         while (node(t).same_dst != kNone) t = node(t).same_dst;
         node(t).same_dst = h;
     }
+    index_rest(h);
+}
+
+void RouteTable::index_rest(Handle h) {
+    const Route& r = node(h).route;
     link_oif(h);
     count_src(r.prefsrc, +1);
     Lengths& l = lengths(r.table);

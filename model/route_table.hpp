@@ -88,6 +88,9 @@ public:
 
     const Route& get(Handle h) const { return node(h).route; }
     Handle push_back(const Route& r);
+    // push_back unless an identical route is there (then kNone): one search of the
+    // destination's routes, where find() and push_back() made two.
+    Handle push_back_unique(const Route& r);
     void erase(Handle h);
     void replace(Handle h, const Route& r);  // r has h's table and dst: keeps its place
     Handle find(const Route& r) const;       // the first identical route
@@ -178,6 +181,8 @@ private:
     Handle dst_head(uint32_t table, Prefix dst) const;
     Handle allocate(const Route& r);
     void index(Handle h);  // by dst, device, source and length
+    Handle append_node(const Route& r);  // allocated and last in the order; not indexed
+    void index_rest(Handle h);           // by device, source and length
     void unindex(Handle h);
     void unlink_dst(Handle h);
     Handle oif_head(uint32_t oif) const;

@@ -239,6 +239,44 @@ TEST_CASE("route table: insertion order through erasure, slot reuse and replace"
     CHECK(t.size() == 1);
 }
 
+TEST_CASE("route table: push_back_unique appends once, last among its destination", "[netstate]") {
+    RouteTable t;
+    auto r = [](const char* dst, uint32_t metric, uint32_t table = kTableMain) {
+        Route x;
+        x.dst = P(dst);
+        x.metric = metric;
+        x.table = table;
+        x.oif = 1;
+        return x;
+    };
+    CHECK(t.push_back_unique(r("10.0.0.0/8", 0)) != RouteTable::kNone);
+    CHECK(t.push_back_unique(r("10.0.0.0/8", 0)) == RouteTable::kNone);  // identical: refused
+    const auto h = t.push_back_unique(r("10.0.0.0/8", 3));               // same dst, other metric
+    CHECK(h != RouteTable::kNone);
+    CHECK(t.push_back_unique(r("10.0.0.0/8", 0, kTableLocal)) != RouteTable::kNone);  // other table
+    CHECK(t.size() == 3);
+    CHECK(t.find(r("10.0.0.0/8", 3)) == h);
+    std::vector<uint32_t> same_dst;
+    t.for_each_with_dst(kTableMain, P("10.0.0.0/8"), [&](const Route& x) { same_dst.push_back(x.metric); });
+    CHECK(same_dst == std::vector<uint32_t>{0, 3});
+    t.erase(h);
+    CHECK(t.push_back_unique(r("10.0.0.0/8", 0)) == RouteTable::kNone);
+    CHECK(t.push_back_unique(r("10.0.0.0/8", 3)) != RouteTable::kNone);  // gone, so welcome again
+    CHECK(t.size() == 3);
+    CHECK(t.prefix_lengths(kTableMain) == uint64_t(1) << 8);
+    CHECK(t.prefix_lengths(kTableLocal) == uint64_t(1) << 8);
+    // The same answers as find + push_back on a random stream of routes.
+    std::mt19937 rng(7);
+    RouteTable a, b;
+    for (int i = 0; i < 2000; ++i) {
+        const Route x = r(fmt::format("10.{}.0.0/16", rng() % 40).c_str(), rng() % 3, rng() % 2 ? kTableMain : 7);
+        const bool fresh = b.find(x) == RouteTable::kNone;
+        if (fresh) b.push_back(x);
+        CHECK((a.push_back_unique(x) != RouteTable::kNone) == fresh);
+    }
+    CHECK(a == b);
+}
+
 TEST_CASE("index: devices numbered past the dense range", "[netstate]") {
     NetState st;
     ok(st, NetnsAdd{"a"});
