@@ -1,7 +1,9 @@
 // A declared topology: cross checks (names, duplicates, undeclared namespaces) and its
 // compilation to edits in the canonical order of DESIGN.md.
 #include <map>
+#include <string_view>
 #include <tuple>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -13,7 +15,9 @@
 namespace vethlab::yaml {
 namespace {
 
-using IfNames = std::map<std::string, SourceLoc>;  // interface name -> where first defined
+// Interface name -> where first defined. Views into the declaration, which outlives the
+// check: a million veth ends made a million string keys and locations before.
+using IfNames = std::unordered_map<std::string_view, const SourceLoc*>;
 
 constexpr uint32_t kDefaultMtu = 1500;
 
@@ -40,10 +44,10 @@ void check_link(YamlSource& src, IfNames& names, const LinkDecl& link) {
                                         link.ns));
         return;
     }
-    auto [first, inserted] = names.emplace(link.name, link.loc);
+    auto [first, inserted] = names.emplace(link.name, &link.loc);
     if (!inserted)
         src.error(link.loc, fmt::format("interface '{}' is defined twice in namespace '{}'; first at {}", link.name,
-                                        link.ns, first->second.str()));
+                                        link.ns, first->second->str()));
 }
 
 void check_routes(YamlSource& src, const NsDecl& ns) {
@@ -72,7 +76,7 @@ void check_master(YamlSource& src, const TopologyDecl& decl, const LinkDecl& lin
                                            link.master, link.name, link.ns));
 }
 
-void check_veth_end(YamlSource& src, std::map<std::string, IfNames>& names, const LinkDecl& end) {
+void check_veth_end(YamlSource& src, std::unordered_map<std::string_view, IfNames>& names, const LinkDecl& end) {
     auto ns = names.find(end.ns);
     if (ns == names.end()) {
         src.error(end.loc, fmt::format("namespace '{}' of veth end '{}:{}' is not declared under 'namespaces'", end.ns,
@@ -126,7 +130,7 @@ LinkAdd link_add(const LinkDecl& link) {
 }  // namespace
 
 void check_decl(YamlSource& src, const TopologyDecl& decl) {
-    std::map<std::string, IfNames> names;  // namespace -> its interfaces
+    std::unordered_map<std::string_view, IfNames> names;  // namespace -> its interfaces
     std::map<std::string, SourceLoc> ns_seen;
     for (const auto& ns : decl.namespaces) {
         if (auto why = check_netns_name(ns.name)) src.error(ns.loc, *why);
