@@ -27,7 +27,7 @@ void check_addresses(YamlSource& src, const LinkDecl& link) {
             if (link.addrs[j].addr != link.addrs[i].addr) continue;
             src.error(link.addrs[i].loc, fmt::format("address {} is given twice on '{}' in namespace '{}'; first at {}",
                                                      link.addrs[i].addr.str(), link.name, link.ns,
-                                                     link.addrs[j].loc.str()));
+                                                     src.at(link.addrs[j].loc).str()));
             break;
         }
     }
@@ -47,7 +47,7 @@ void check_link(YamlSource& src, IfNames& names, const LinkDecl& link) {
     auto [first, inserted] = names.emplace(link.name, &link.loc);
     if (!inserted)
         src.error(link.loc, fmt::format("interface '{}' is defined twice in namespace '{}'; first at {}", link.name,
-                                        link.ns, first->second->str()));
+                                        link.ns, src.at(*first->second).str()));
 }
 
 void check_routes(YamlSource& src, const NsDecl& ns) {
@@ -60,7 +60,7 @@ void check_routes(YamlSource& src, const NsDecl& ns) {
             src.error(r.loc, fmt::format("route to {} (table {}, metric {}) is given twice in namespace '{}'; first at "
                                          "{}",
                                          r.spec.dst.str(), table_name(std::get<0>(key)), std::get<3>(key), ns.name,
-                                         first->second.str()));
+                                         src.at(first->second).str()));
     }
 }
 
@@ -136,7 +136,8 @@ void check_decl(YamlSource& src, const TopologyDecl& decl) {
         if (auto why = check_netns_name(ns.name)) src.error(ns.loc, *why);
         auto [first, inserted] = ns_seen.emplace(ns.name, ns.loc);
         if (!inserted)
-            src.error(ns.loc, fmt::format("namespace '{}' is declared twice; first at {}", ns.name, first->second.str()));
+            src.error(ns.loc, fmt::format("namespace '{}' is declared twice; first at {}", ns.name,
+                                          src.at(first->second).str()));
         IfNames& ifnames = names[ns.name];
         check_addresses(src, ns.lo);
         for (const auto& link : ns.links) check_link(src, ifnames, link);
@@ -152,7 +153,7 @@ void check_decl(YamlSource& src, const TopologyDecl& decl) {
 void compile_decl(const TopologyDecl& decl, const EditSink& sink, Diagnostics& errors) {
     auto push = [&](EditOp op, const SourceLoc& at) {
         std::string text = format_command(op);
-        sink(Edit{std::move(op), at, std::move(text)});
+        sink(Edit{std::move(op), SourceLoc{decl.file, at.line, at.col}, std::move(text)});
     };
     for (const auto& ns : decl.namespaces) push(NetnsAdd{ns.name}, ns.loc);
     for (const auto& ns : decl.namespaces)
@@ -181,7 +182,7 @@ void compile_decl(const TopologyDecl& decl, const EditSink& sink, Diagnostics& e
     for (const auto& ns : decl.namespaces)
         for (const auto& s : ns.sysctls) push(SysctlSet{ns.name, s.key, s.value}, s.loc);
     for (const auto& step : decl.steps) {
-        Parsed p = parse_ip_command(step.command, step.loc);
+        Parsed p = parse_ip_command(step.command, SourceLoc{decl.file, step.loc.line, step.loc.col});
         for (auto& e : p.topology.edits) sink(std::move(e));
         errors.insert(errors.end(), p.errors.begin(), p.errors.end());
     }

@@ -71,6 +71,7 @@ struct NsDecl {
 };
 
 struct TopologyDecl {
+    std::string file;  // the locations below are line:col in it
     std::vector<NsDecl> namespaces;
     std::vector<VethDecl> veths;
     std::vector<StepDecl> steps;
@@ -87,10 +88,14 @@ class YamlSource {
 public:
     explicit YamlSource(std::string file) : file_(std::move(file)) {}
 
-    // file:line:col of a node (1-based). `offset` is a byte offset inside a one-line
-    // scalar (the opening quote of a quoted scalar is skipped).
+    // line:col of a node (1-based). `offset` is a byte offset inside a one-line scalar
+    // (the opening quote of a quoted scalar is skipped). Locations inside the reader and
+    // the declaration carry no file name -- half a million veths held seven heap copies
+    // of it each -- it is added where a location leaves: error(), at(), compile_decl.
     SourceLoc loc(const Node& node, size_t offset = 0) const;
     SourceLoc loc(const Mark& mark) const;
+    SourceLoc at(const SourceLoc& loc) const { return SourceLoc{file_, loc.line, loc.col}; }  // with the file
+    const std::string& file() const { return file_; }
     void error(const SourceLoc& at, std::string message);
 
     // The entries of a map: non-scalar keys, keys given twice and keys not in `known`

@@ -101,7 +101,7 @@ void read_sysctls(YamlSource& src, const Node& n, NsDecl& ns) {
         auto first = std::find_if(ns.sysctls.begin(), ns.sysctls.end(), [&](const auto& s) { return s.key == key; });
         if (first != ns.sysctls.end()) {
             src.error(src.loc(f.key_node), fmt::format("sysctl '{}' is set twice in namespace '{}'; first at {}", key,
-                                                       ns.name, first->loc.str()));
+                                                       ns.name, src.at(first->loc).str()));
             continue;
         }
         ns.sysctls.push_back({key, *value, src.loc(f.key_node)});
@@ -201,6 +201,7 @@ void read_veths(YamlSource& src, const Node& n, TopologyDecl& decl) {
 
 TopologyDecl read_decl(YamlSource& src, const Node& root) {
     TopologyDecl decl;
+    decl.file = src.file();
     for (const auto& e : src.entries(root, "the topology", {"namespaces", "veths", "steps"})) {
         if (e.key == "namespaces")
             read_namespaces(src, e.value, decl);

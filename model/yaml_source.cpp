@@ -56,8 +56,8 @@ std::optional<std::string> did_you_mean(std::string_view word, std::initializer_
 }
 
 SourceLoc YamlSource::loc(const Mark& mark) const {
-    if (mark.line < 0) return SourceLoc{file_, 0, 0};
-    return SourceLoc{file_, mark.line + 1, mark.column + 1};
+    if (mark.line < 0) return SourceLoc{{}, 0, 0};
+    return SourceLoc{{}, mark.line + 1, mark.column + 1};
 }
 
 SourceLoc YamlSource::loc(const Node& node, size_t offset) const {
@@ -68,7 +68,7 @@ SourceLoc YamlSource::loc(const Node& node, size_t offset) const {
     return at;
 }
 
-void YamlSource::error(const SourceLoc& at, std::string message) { errors_.push_back({at, std::move(message)}); }
+void YamlSource::error(const SourceLoc& loc, std::string message) { errors_.push_back({at(loc), std::move(message)}); }
 
 std::vector<Entry> YamlSource::entries(const Node& map, std::string_view what,
                                        std::initializer_list<std::string_view> known) {
@@ -100,7 +100,7 @@ std::vector<Entry> YamlSource::entries(const Node& map, std::string_view what) {
         auto first = std::find_if(out.begin(), out.end(), [&](const Entry& e) { return e.key == key.Scalar(); });
         if (first != out.end()) {
             error(loc(key), fmt::format("key '{}' is given twice in {}; first at {}", key.Scalar(), what,
-                                        loc(first->key_node).str()));
+                                        at(loc(first->key_node)).str()));
             continue;
         }
         out.push_back({key.Scalar(), key, it->second});

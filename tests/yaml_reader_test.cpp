@@ -227,6 +227,18 @@ TEST_CASE("errors: syntax, keys and types", "[yaml]") {
     CHECK(errors_of("steps: [{ping: x}]\n") == "1:9: each of 'steps' must be a string, not a map\n");
 }
 
+TEST_CASE("errors and edits name the file, though the declaration holds only line:col", "[yaml]") {
+    const Parsed bad = parse("namespaces: [a]\nveths:\n  - a:v0 10.0.0.1/24 -- a:v0\n  - a:v1 -- z:v1\n");
+    REQUIRE(bad.errors.size() == 2);
+    CHECK(bad.errors[0].str() == "t.yaml:3:25: interface 'v0' is defined twice in namespace 'a'; first at t.yaml:3:5");
+    CHECK(bad.errors[1].loc == SourceLoc{"t.yaml", 4, 13});
+    const Parsed good =
+        parse("namespaces: [a, b]\nveths:\n  - a:v0 10.0.0.1/24 -- b:v0\nsteps:\n  - ip -n a link set v0 mtu x\n");
+    REQUIRE(good.errors.size() == 1);
+    CHECK(good.errors[0].loc.file == "t.yaml");
+    CHECK(good.errors[0].loc.line == 5);
+}
+
 TEST_CASE("errors: links and veths", "[yaml]") {
     CHECK(errors_of("namespaces: {a: {links: {t: {up: true}, u: {kind: tun}, v: {kind: veth}}}}\n") ==
           "1:26: link 't' needs a kind: tap, dummy or bridge (veths go under 'veths')\n"
