@@ -139,24 +139,34 @@ private:
         for (uint8_t b : m.bytes()) k = k << 8 | b;
         return k;
     }
+    // What a configuration change is compared with, per device: a vector, not two hash
+    // maps -- every namespace the data path meets takes one, a million devices at n = 1000.
+    struct DevSnapshot {
+        int ifindex = 0;
+        bool up = false;
+        bool carrier = false;
+        Mac mac;
+    };
+    static const DevSnapshot* find_dev(const std::vector<DevSnapshot>& devs, int ifindex);
     static constexpr int kDenseIfindex = 1 << 16;
     // A namespace as the data path sees it: interned to a small id, so events and
     // tables carry an int, not a name.
+    // What each packet reads comes first (ns, neigh, dev, plain): a million probes meet
+    // their namespaces cold, and each further cache line is a further miss.
     struct Runtime {
-        std::string name;
         const Namespace* ns = nullptr;  // refreshed on every configuration change
         bool echo_ignore_all = false;   // net.ipv4.icmp_echo_ignore_all, refreshed with ns
         FlatTable<Neighbour> neigh;  // key: ifindex << 32 | ip
-        // Each device's (admin up, carrier) at the last configuration change: a flush
-        // follows going down or losing carrier (neigh_ifdown / neigh_carrier_down).
-        std::unordered_map<int, std::pair<bool, bool>> dev_state;
-        // Each device's MAC at the last configuration change: a change of it (NETDEV_CHANGEADDR,
-        // also a bridge's taking its smallest port's MAC) flushes its entries (neigh_changeaddr).
-        std::unordered_map<int, Mac> dev_mac;
         // Per device, filled on first use: by ifindex below kDenseIfindex, else by map.
         std::vector<DevCache> dev;
-        std::unordered_map<int, DevCache> sparse_dev;
         std::optional<DevConf> plain;  // the values of a device that sets none of its own
+        std::string name;
+        // Each device's (admin up, carrier) and MAC at the last configuration change: a flush
+        // follows going down or losing carrier (neigh_ifdown / neigh_carrier_down), and a
+        // change of MAC (NETDEV_CHANGEADDR, also a bridge's taking its smallest port's MAC:
+        // neigh_changeaddr). By ifindex, ascending.
+        std::vector<DevSnapshot> devs;
+        std::unordered_map<int, DevCache> sparse_dev;
         std::deque<DevConf> own_conf;  // of the devices that set some (a deque: references stay valid)
         std::unordered_map<uint16_t, std::function<void(const Ipv4Packet&)>> icmp_sockets;  // by echo id
         // inet_peer per remote address: the ICMP token bucket (rate_tokens, rate_last) and
@@ -168,8 +178,8 @@ private:
 
     int id_of(const std::string& ns);  // interns
     void refresh(Runtime& r);          // ns and what is cached from its sysctls
-    // Each device's (admin up, carrier) now, for Runtime::dev_state.
-    std::unordered_map<int, std::pair<bool, bool>> link_states(const Namespace* n) const;
+    // Each device's state now, for Runtime::devs.
+    std::vector<DevSnapshot> snapshot(const Namespace* n) const;
     Runtime& rt(int id) { return rt_[size_t(id)]; }
     const Namespace* nsp(int id) const { return rt_[size_t(id)].ns; }
     const DevConf& conf(int id, const Link& dev);

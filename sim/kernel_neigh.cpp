@@ -1,6 +1,8 @@
 // Devices and neighbour resolution: dev_queue_xmit over veth pairs, the ARP state
 // machine (neighbour.c __neigh_event_send / neigh_timer_handler, arp.c arp_solicit /
 // arp_process), and the flushes that configuration changes cause.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "sim/kernel.hpp"
@@ -345,11 +347,18 @@ std::vector<NeighborEntry> Kernel::neighbours(const std::string& ns) {
     return out;
 }
 
-std::unordered_map<int, std::pair<bool, bool>> Kernel::link_states(const Namespace* n) const {
-    std::unordered_map<int, std::pair<bool, bool>> now;  // ifindex -> (up, carrier)
-    if (n)
-        for (const auto& l : n->links) now[l.ifindex] = {l.admin_up, l.admin_up && st_.carrier(*n, l)};
-    return now;
+std::vector<Kernel::DevSnapshot> Kernel::snapshot(const Namespace* n) const {
+    std::vector<DevSnapshot> out;
+    if (!n) return out;
+    out.reserve(n->links.size());
+    for (const auto& l : n->links) out.push_back({l.ifindex, l.admin_up, l.admin_up && st_.carrier(*n, l), l.mac});
+    return out;
+}
+
+const Kernel::DevSnapshot* Kernel::find_dev(const std::vector<DevSnapshot>& devs, int ifindex) {
+    auto it = std::lower_bound(devs.begin(), devs.end(), ifindex,
+                               [](const DevSnapshot& d, int i) { return d.ifindex < i; });
+    return it != devs.end() && it->ifindex == ifindex ? &*it : nullptr;
 }
 
 void Kernel::after_config_change() {
@@ -364,28 +373,23 @@ void Kernel::after_config_change() {
         // Flushes happen on the events, not on the state: an entry made while its
         // device had no carrier (FAILED on a tap) stays through later changes (found by
         // fuzz-diff, tests/corpus/neigh-kept-on-device-without-carrier.sh).
-        auto now = link_states(n);
-        std::unordered_map<int, Mac> macs;
-        if (n)
-            for (const auto& l : n->links) macs[l.ifindex] = l.mac;
+        std::vector<DevSnapshot> now = snapshot(n);
         auto flushed = [&](int ifindex) {
-            const auto is = now.find(ifindex);
-            if (is == now.end()) return true;  // the device went away
+            const DevSnapshot* is = find_dev(now, ifindex);
+            if (!is) return true;  // the device went away
+            const DevSnapshot* was = find_dev(runtime.devs, ifindex);
+            if (!was) return !is->up || !is->carrier;
             // arp_netdev_event(NETDEV_CHANGEADDR) -> neigh_changeaddr: every entry goes
             // (a bridge gaining its first port or losing its last changes its MAC).
-            const auto mac_was = runtime.dev_mac.find(ifindex);
-            if (mac_was != runtime.dev_mac.end() && !(mac_was->second == macs[ifindex])) return true;
-            const auto was = runtime.dev_state.find(ifindex);
-            if (was == runtime.dev_state.end()) return !is->second.first || !is->second.second;
-            return (was->second.first && !is->second.first) || (was->second.second && !is->second.second);
+            if (!(was->mac == is->mac)) return true;
+            return (was->up && !is->up) || (was->carrier && !is->carrier);
         };
         runtime.neigh.erase_if([&](uint64_t key, Neighbour& e) {
             if (!flushed(int(key >> 32))) return false;
             neigh_release_queue(e);
             return true;
         });
-        runtime.dev_state = std::move(now);
-        runtime.dev_mac = std::move(macs);
+        runtime.devs = std::move(now);
     }
 }
 

@@ -49,9 +49,7 @@ int Kernel::id_of(const std::string& ns) {
         rt_.emplace_back();
         rt_.back().name = ns;
         refresh(rt_.back());
-        rt_.back().dev_state = link_states(rt_.back().ns);
-        if (const Namespace* n = rt_.back().ns)
-            for (const auto& l : n->links) rt_.back().dev_mac[l.ifindex] = l.mac;
+        rt_.back().devs = snapshot(rt_.back().ns);
     }
     return it->second;
 }
