@@ -177,6 +177,8 @@ std::optional<std::string> NetState::apply(const EditOp& op) {
 void NetState::note_table(Namespace& n, uint32_t table) {
     n.fib_tables.insert(table);
     if (table == kTableLocal) n.fib_tables.insert(kTableMain);
+    if (table == kTableMain) n.main_local_tables |= 1;
+    if (table == kTableLocal) n.main_local_tables |= 3;
 }
 
 void NetState::note_tables(Namespace& n) {

@@ -50,6 +50,10 @@ struct Link {
 struct Namespace {
     std::string name;
     std::vector<Link> links;  // ascending ifindex
+    // fib_tables' main (1) and local (2), asked for each new neighbour entry and after
+    // each edit: a bit beside the links, not a walk of a tree in a namespace not visited
+    // for a while (the members a packet reads come first: links, this, routes).
+    uint8_t main_local_tables = 0;
     RouteTable routes;        // every table, insertion order; printed in the kernel's order (sorted_routes)
     std::map<std::string, std::string> sysctls;  // "net.ipv4.ip_forward" -> "1", only keys ever set
     int next_ifindex = 1;
@@ -58,7 +62,11 @@ struct Namespace {
     // the nexthop checks) and it stays until the namespace goes. The local table brings
     // main with it (they share a trie). Not part of the configuration (operator==).
     std::set<uint32_t> fib_tables;
-    bool has_table(uint32_t id) const { return fib_tables.count(id) != 0; }
+    bool has_table(uint32_t id) const {
+        if (id == kTableMain) return main_local_tables & 1;
+        if (id == kTableLocal) return main_local_tables & 2;
+        return fib_tables.count(id) != 0;
+    }
 
     Link* link(std::string_view name);
     const Link* link(std::string_view name) const;

@@ -34,7 +34,8 @@ RouteTable& RouteTable::operator=(RouteTable&& o) noexcept {
     oif_heads_ = std::exchange(o.oif_heads_, {});
     sparse_oif_heads_ = std::move(o.sparse_oif_heads_);
     by_src_ = std::move(o.by_src_);
-    main_local_ = std::exchange(o.main_local_, {});
+    main_local_bits_ = std::exchange(o.main_local_bits_, {});
+    main_local_counts_ = std::exchange(o.main_local_counts_, {});
     other_lengths_ = std::exchange(o.other_lengths_, {});
     generation_ = std::exchange(o.generation_, 0) + 1;  // o's compiled tables stay with o
     fib_ = FibCache{};
@@ -158,10 +159,11 @@ uint64_t RouteTable::other_prefix_lengths(uint32_t table) const {
     return it == other_lengths_.end() ? 0 : it->second.bits;
 }
 
-RouteTable::Lengths& RouteTable::lengths(uint32_t table) {
-    if (table == kTableMain) return main_local_[0];
-    if (table == kTableLocal) return main_local_[1];
-    return other_lengths_[table];
+RouteTable::LengthsRef RouteTable::lengths(uint32_t table) {
+    if (table == kTableMain) return {main_local_counts_[0], main_local_bits_[0]};
+    if (table == kTableLocal) return {main_local_counts_[1], main_local_bits_[1]};
+    Lengths& l = other_lengths_[table];
+    return {l.count, l.bits};
 }
 
 void RouteTable::index(Handle h) {
@@ -180,7 +182,7 @@ void RouteTable::index_rest(Handle h) {
     const Route& r = node(h).route;
     link_oif(h);
     count_src(r.prefsrc, +1);
-    Lengths& l = lengths(r.table);
+    LengthsRef l = lengths(r.table);
     if (l.count[size_t(r.dst.len())]++ == 0) l.bits |= uint64_t(1) << r.dst.len();
 }
 
@@ -189,7 +191,7 @@ void RouteTable::unindex(Handle h) {
     unlink_dst(h);
     unlink_oif(h);
     count_src(r.prefsrc, -1);
-    Lengths& l = lengths(r.table);
+    LengthsRef l = lengths(r.table);
     if (--l.count[size_t(r.dst.len())] == 0) l.bits &= ~(uint64_t(1) << r.dst.len());
     if (l.bits == 0 && r.table != kTableMain && r.table != kTableLocal) other_lengths_.erase(r.table);
 }

@@ -105,15 +105,15 @@ public:
     void erase_prefsrc(Ipv4 src);
     // Bit l set: the table holds a route with a /l destination.
     uint64_t prefix_lengths(uint32_t table) const {
-        if (table == kTableMain) return main_local_[0].bits;
-        if (table == kTableLocal) return main_local_[1].bits;
+        if (table == kTableMain) return main_local_bits_[0];
+        if (table == kTableLocal) return main_local_bits_[1];
         return other_prefix_lengths(table);
     }
     // f(table) for every table holding a route (a few; not one call per route).
     template <class F>
     void for_each_table(F f) const {
-        if (main_local_[0].bits) f(kTableMain);
-        if (main_local_[1].bits) f(kTableLocal);
+        if (main_local_bits_[0]) f(kTableMain);
+        if (main_local_bits_[1]) f(kTableLocal);
         for (const auto& [table, l] : other_lengths_)
             if (l.bits) f(table);
     }
@@ -172,6 +172,10 @@ private:
         std::array<uint32_t, 33> count{};  // routes per prefix length
         uint64_t bits = 0;                 // bit l: count[l] > 0
     };
+    struct LengthsRef {  // a table's Lengths, wherever its parts are kept
+        std::array<uint32_t, 33>& count;
+        uint64_t& bits;
+    };
     static constexpr unsigned kChunkBits = 8;  // nodes live in chunks: no copies as they grow
     static constexpr Handle kChunkMask = (Handle(1) << kChunkBits) - 1;
 
@@ -190,22 +194,25 @@ private:
     void link_oif(Handle h);
     void unlink_oif(Handle h);
     void count_src(Ipv4 src, int delta);
-    Lengths& lengths(uint32_t table);
+    LengthsRef lengths(uint32_t table);
 
     static constexpr uint32_t kDenseOifs = 4096;  // devices numbered below: a plain array
 
+    // What every lookup reads comes first, within two cache lines: a lookup in a namespace
+    // not visited for a while (a million probes over 1000 namespaces) pays a miss per line.
+    TagTable by_dst_;                           // hash of (table, dst) -> the first route with them
     std::vector<std::vector<Node>> chunks_;
+    std::array<uint64_t, 2> main_local_bits_{};  // Lengths::bits of kTableMain, kTableLocal
+    uint64_t generation_ = 0;                    // counts changes
+    mutable FibCache fib_;                       // its generation and built flag first
     Handle free_ = kNone;
     Handle head_ = kNone, tail_ = kNone;
     size_t size_ = 0;
-    TagTable by_dst_;                    // hash of (table, dst) -> the first route with them
     std::vector<Handle> oif_heads_;      // oif -> a route through it
     TagTable sparse_oif_heads_;          // the same for oif >= kDenseOifs
     TagTable by_src_;                    // prefsrc -> how many routes prefer it
-    std::array<Lengths, 2> main_local_;  // kTableMain, kTableLocal: looked up on every packet
+    std::array<std::array<uint32_t, 33>, 2> main_local_counts_{};  // Lengths::count of main, local
     std::map<uint32_t, Lengths> other_lengths_;
-    uint64_t generation_ = 0;  // counts changes
-    mutable FibCache fib_;
 };
 
 template <class Accept>
