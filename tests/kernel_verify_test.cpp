@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <set>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -209,15 +210,37 @@ TEST_CASE("kernel: verify paces probes predicted to fail, so the ICMP budget of 
     auto v = run_shell(fmt::format("{} verify '{}' --prefix {} --state-dir '{}' --netns a --peers", kCli, file,
                                    lab.prefix(), dir.path()));
     INFO(v.out << v.err);
-    // When an error goes missing, say whether a's ICMP budget dropped it: the kernel counts
-    // the errors icmp_msgs_per_sec refused (OutRateLimitGlobal) and the per-host ones
-    // (OutRateLimitHost) in the namespace's /proc/net/snmp (this one failed 1 run in 11).
+    // The namespace's ICMP counters: the errors icmp_msgs_per_sec refused are
+    // OutRateLimitGlobal in its /proc/net/snmp (a header line, then a value line).
     const auto snmp = run_shell(fmt::format("ip netns exec {} grep '^Icmp:' /proc/net/snmp", lab.real("a")));
     INFO("ICMP counters of a:\n" << snmp.out);
-    CHECK(v.status == 0);
+    std::istringstream lines(snmp.out);
+    std::string header, values;
+    std::getline(lines, header);
+    std::getline(lines, values);
+    std::istringstream names(header), numbers(values);
+    std::string name, number;
+    long limited = -1;
+    while (names >> name && numbers >> number)
+        if (name == "OutRateLimitGlobal") limited = std::stol(number);
+    REQUIRE(limited >= 0);
+    auto count = [&](const std::string& what) {
+        size_t n = 0;
+        for (size_t at = 0; (at = v.out.find(what, at)) != std::string::npos; ++at) ++n;
+        return n;
+    };
+    const size_t errors = count("): host-unreachable from 10.0.0.1");
+    const size_t lost = count("): silent; predicted host-unreachable from 10.0.0.1");
     CHECK(v.out.find("60 probes: 0 replies, 60 without") != std::string::npos);
-    CHECK(v.out.find("60 agree with the simulator, 0 disagree") != std::string::npos);
-    size_t errors = 0;
-    for (size_t at = 0; (at = v.out.find("host-unreachable from 10.0.0.1", at)) != std::string::npos; ++at) ++errors;
-    CHECK(errors == 60);
+    CHECK(errors + lost == 60);
+    // Since Linux 6.11 each error takes a random 0-2 of the 50 credits (icmp_global_consume),
+    // so even paced waves lose one now and then (1 run in 11, the first error of the first
+    // wave, OutRateLimitGlobal 1). Every error missing must be one the kernel's limiter
+    // counted, and the pacing must keep that rare: 60 errors at once lose about ten.
+    CHECK(long(lost) <= limited);
+    CHECK(limited <= 3);
+    if (limited == 0) {
+        CHECK(v.status == 0);
+        CHECK(v.out.find("60 agree with the simulator, 0 disagree") != std::string::npos);
+    }
 }
