@@ -63,6 +63,19 @@ RouteTable::Handle RouteTable::dst_head(uint32_t table, Prefix dst) const {
     return first ? *first : kNone;
 }
 
+RouteTable::Handle RouteTable::dst_last(Handle first) const {
+    if (first != kNone)
+        while (node(first).same_dst != kNone) first = node(first).same_dst;
+    return first;
+}
+
+void RouteTable::link_dst(Handle h, Handle last) {
+    const Route& r = node(h).route;
+    node(h).same_dst = kNone;
+    if (last == kNone) by_dst_.insert(dst_tag(r.table, r.dst), h);
+    else node(last).same_dst = h;
+}
+
 RouteTable::Handle RouteTable::allocate(const Route& r) {
     if (free_ != kNone) {
         const Handle h = free_;
@@ -98,20 +111,13 @@ RouteTable::Handle RouteTable::push_back(const Route& r) {
 }
 
 RouteTable::Handle RouteTable::push_back_unique(const Route& r) {
-    const uint32_t tag = dst_tag(r.table, r.dst);
-    const uint32_t* first = by_dst_.find(tag, [&](uint32_t h) {
-        const Route& o = node(h).route;
-        return o.table == r.table && o.dst == r.dst;
-    });
     Handle last = kNone;  // the last route with this dst
-    for (Handle h = first ? *first : kNone; h != kNone; h = node(h).same_dst) {
+    for (Handle h = dst_head(r.table, r.dst); h != kNone; h = node(h).same_dst) {
         if (node(h).route == r) return kNone;
         last = h;
     }
     const Handle h = append_node(r);
-    node(h).same_dst = kNone;
-    if (last == kNone) by_dst_.insert(tag, h);
-    else node(last).same_dst = h;
+    link_dst(h, last);
     index_rest(h);
     return h;
 }
@@ -168,13 +174,7 @@ RouteTable::LengthsRef RouteTable::lengths(uint32_t table) {
 
 void RouteTable::index(Handle h) {
     const Route& r = node(h).route;
-    node(h).same_dst = kNone;
-    if (Handle t = dst_head(r.table, r.dst); t == kNone) {
-        by_dst_.insert(dst_tag(r.table, r.dst), h);
-    } else {  // last among the routes with this dst, as in the order
-        while (node(t).same_dst != kNone) t = node(t).same_dst;
-        node(t).same_dst = h;
-    }
+    link_dst(h, dst_last(dst_head(r.table, r.dst)));  // last among the routes with this dst, as in the order
     index_rest(h);
 }
 

@@ -183,6 +183,8 @@ private:
     const Node& node(Handle h) const { return chunks_[h >> kChunkBits][h & kChunkMask]; }
     static uint32_t dst_tag(uint32_t table, Prefix dst);
     Handle dst_head(uint32_t table, Prefix dst) const;
+    Handle dst_last(Handle first) const;    // the last of the routes chained from first (kNone: none)
+    void link_dst(Handle h, Handle last);  // h goes after `last` among its dst's routes (kNone: first)
     Handle allocate(const Route& r);
     void index(Handle h);  // by dst, device, source and length
     Handle append_node(const Route& r);  // allocated and last in the order; not indexed
