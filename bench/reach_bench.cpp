@@ -23,7 +23,8 @@ void BM_ReachPeersFullMesh(benchmark::State& state) {
     size_t replies = 0;
     for (auto _ : state) {
         sim::Kernel kernel(st);
-        const auto results = sim::run_probes(kernel, probes, 4 * sim::kSecond, sim::Wait::answers);  // as `vethlab reach`
+        const auto results = sim::run_probes(kernel, probes, 4 * sim::kSecond, sim::Wait::answers,
+                                             sim::kReachWave);  // as `vethlab reach`
         replies = 0;
         for (const auto& r : results) replies += r.outcome == sim::Outcome::reply;
     }

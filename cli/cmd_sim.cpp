@@ -279,7 +279,8 @@ void run_reach(const ReachOptions& o, Context& ctx) {
     timer.done("read");
     auto probes = o.peers ? sim::peer_probes(runner->state()) : sim::all_pairs(runner->state());
     timer.done("plan");
-    const auto results = sim::run_probes(runner->kernel(), std::move(probes), 4 * sim::kSecond, sim::Wait::answers);
+    const auto results = sim::run_probes(runner->kernel(), std::move(probes), 4 * sim::kSecond, sim::Wait::answers,
+                                         sim::kReachWave);
     timer.done(fmt::format("probe ({} events left)", runner->kernel().queue().size()));
     if (o.json) write_reach_json(std::cout, results);
     else if (o.peers) sim::write_peer_report(std::cout, results);

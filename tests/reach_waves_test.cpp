@@ -33,6 +33,7 @@ TEST_CASE("reach: outcomes do not depend on waves or on stopping once answered",
         INFO("seed " << seed);
         const auto all_at_once = outcomes(st, 4 * sim::kSecond, sim::Wait::timeout, sim::kProbeWave);
         CHECK(outcomes(st, 4 * sim::kSecond, sim::Wait::answers, sim::kProbeWave) == all_at_once);
+        CHECK(outcomes(st, 4 * sim::kSecond, sim::Wait::answers, sim::kReachWave) == all_at_once);  // `reach`
         CHECK(outcomes(st, 4 * sim::kSecond, sim::Wait::answers, 1) == all_at_once);
         CHECK(outcomes(st, 4 * sim::kSecond, sim::Wait::timeout, 3) == all_at_once);
         probes += int(all_at_once.size());
