@@ -4,6 +4,7 @@
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -100,6 +101,53 @@ void for_each_link(const TopologyDecl& decl, F f) {
     }
 }
 
+// The address and link-state passes go namespace by namespace: lo, its links, then its
+// veth ends in file order (`a` before `b` of one veth). Those edits change only their own
+// namespace (a veth's carrier is both ends' state, read when needed), so any order that
+// keeps each namespace's own order leaves the same state; this one finds each namespace's
+// tables still in the cache from its previous edit. In the n = 1000 mesh, taking veth by
+// veth met the far end's namespace cold at every edit (address adds 0.72 s, link ups 1.40 s).
+class EndsByNamespace {
+public:
+    explicit EndsByNamespace(const TopologyDecl& decl) : decl_(decl) {
+        std::unordered_map<std::string_view, size_t> index;  // a name declared twice: its first
+        for (size_t i = 0; i < decl.namespaces.size(); ++i) index.emplace(decl.namespaces[i].name, i);
+        const size_t undeclared = decl.namespaces.size();  // refused by the checks; last here
+        std::vector<size_t> of(decl.veths.size() * 2);
+        start_.assign(undeclared + 2, 0);
+        for (size_t v = 0; v < decl.veths.size(); ++v)
+            for (int side = 0; side < 2; ++side) {
+                const auto it = index.find(end(v, side).ns);
+                of[2 * v + side] = it == index.end() ? undeclared : it->second;
+                ++start_[of[2 * v + side] + 1];
+            }
+        for (size_t i = 1; i < start_.size(); ++i) start_[i] += start_[i - 1];
+        ends_.resize(of.size());
+        std::vector<size_t> next(start_.begin(), start_.end() - 1);
+        for (size_t k = 0; k < of.size(); ++k) ends_[next[of[k]]++] = &end(k / 2, int(k % 2));
+    }
+
+    // f(link) for every link of the topology, namespace by namespace.
+    template <class F>
+    void for_each(F f) const {
+        for (size_t i = 0; i <= decl_.namespaces.size(); ++i) {
+            if (i < decl_.namespaces.size()) {
+                const NsDecl& ns = decl_.namespaces[i];
+                f(ns.lo);
+                for (const auto& link : ns.links) f(link);
+            }
+            for (size_t k = start_[i]; k < start_[i + 1]; ++k) f(*ends_[k]);
+        }
+    }
+
+private:
+    const LinkDecl& end(size_t veth, int side) const { return side ? decl_.veths[veth].b : decl_.veths[veth].a; }
+
+    const TopologyDecl& decl_;
+    std::vector<size_t> start_;         // namespace i's ends are ends_[start_[i], start_[i + 1])
+    std::vector<const LinkDecl*> ends_;  // the veth ends, namespace by namespace
+};
+
 LinkAdd veth_add(const VethDecl& veth) {
     LinkAdd add;
     add.name = veth.a.name;
@@ -167,10 +215,11 @@ void compile_decl(const TopologyDecl& decl, const EditSink& sink, Diagnostics& e
         set.master = link.master;
         push(set, link.master_loc);
     });
-    for_each_link(decl, [&](const LinkDecl& link) {
+    const EndsByNamespace by_ns(decl);
+    by_ns.for_each([&](const LinkDecl& link) {
         for (const auto& a : link.addrs) push(AddrAdd{link.ns, link.name, a.addr, a.broadcast}, a.loc);
     });
-    for_each_link(decl, [&](const LinkDecl& link) {
+    by_ns.for_each([&](const LinkDecl& link) {
         LinkSet set;
         set.ns = link.ns;
         set.name = link.name;

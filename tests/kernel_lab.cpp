@@ -5,6 +5,7 @@
 #include <atomic>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -66,6 +67,14 @@ std::vector<std::string> KernelLab::namespaces() const {
 bool KernelLab::localize(EditOp& op) const { return backend::localize_edit(op, prefix_); }
 
 std::string KernelLab::unlocalize(std::string text) const { return backend::unlocalize_text(std::move(text), prefix_); }
+
+EditOp host_free(EditOp op) {
+    if (auto* add = std::get_if<LinkAdd>(&op); add && add->ns.empty() && add->netns) {
+        if (!add->peer_netns) add->peer_netns = add->ns;
+        add->ns = *std::exchange(add->netns, std::nullopt);
+    }
+    return op;
+}
 
 void apply_on_both(const KernelLab& lab, NetState& st, const Edit& edit) {
     EditOp real = edit.op;

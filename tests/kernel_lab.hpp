@@ -36,6 +36,10 @@ private:
     std::string prefix_;
 };
 
+// `ip link add X netns A ... peer Y netns B` run from the host touches only A and B: the
+// same edit run in A (`ip -n A link add X ... peer Y netns B`), as a lab may run it.
+EditOp host_free(EditOp op);
+
 // One configuration edit on the model and on the kernel (through ip, in the lab): both
 // must accept it, or refuse it with the same message.
 void apply_on_both(const KernelLab& lab, NetState& st, const Edit& edit);

@@ -30,7 +30,11 @@ std::string normalized(const KernelLab& lab, std::string text) {
     static const std::regex peer_index("@if[0-9]+");
     static const std::regex link_local("fe80::[0-9a-f:]+");
     static const std::regex tentative(" tentative");
-    text = lab.unlocalize(text);
+    // A bridge's id is its MAC (random when the kernel made it up), printed without leading
+    // zeros; its timers run on the wall clock.
+    static const std::regex bridge_id("[0-9a-f]{4}\\.[0-9a-f]{1,2}(:[0-9a-f]{1,2}){5}");
+    static const std::regex timer("_timer +[0-9]+\\.[0-9]+");
+    text = std::regex_replace(lab.unlocalize(text), bridge_id, "BRIDGE_ID");
     std::string masked;
     std::sregex_iterator it(text.begin(), text.end(), mac), end;
     size_t pos = 0;
@@ -44,6 +48,7 @@ std::string normalized(const KernelLab& lab, std::string text) {
     masked = std::regex_replace(masked, index, "");
     masked = std::regex_replace(masked, peer_index, "@if");
     masked = std::regex_replace(masked, link_local, "fe80::LL");
+    masked = std::regex_replace(masked, timer, "_timer T");
     return std::regex_replace(masked, tentative, "");
 }
 

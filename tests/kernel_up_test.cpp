@@ -37,12 +37,7 @@ std::string down(const TempDir& state, const std::string& lab_name) {
 void run_with_ip(const KernelLab& lab, const Topology& topo) {
     for (const auto& edit : topo.edits) {
         if (edit.is_observation()) continue;
-        EditOp real = edit.op;
-        // `ip link add X netns A ...` run from the host touches only A: run it in A.
-        if (auto* add = std::get_if<LinkAdd>(&real); add && add->ns.empty() && add->netns) {
-            if (!add->peer_netns) add->peer_netns = add->ns;
-            add->ns = *std::exchange(add->netns, std::nullopt);
-        }
+        EditOp real = testing::host_free(edit.op);
         REQUIRE(lab.localize(real));
         const auto r = run_shell(format_command(real));
         INFO(format_command(real) << ": " << r.err);

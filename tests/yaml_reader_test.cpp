@@ -78,6 +78,27 @@ std::string refusals(const Parsed& p) {
 
 }  // namespace
 
+TEST_CASE("addresses and link ups come namespace by namespace: lo, links, then veth ends in file order", "[yaml]") {
+    const Parsed p = parse(R"(namespaces:
+  n0: {lo: up}
+  n1: {links: {d1: {kind: dummy, addresses: [10.9.0.1/24]}}}
+  n2: {}
+veths:
+  - n0:a 10.0.0.1/30 -- n1:b 10.0.0.2/30
+  - n1:c 10.0.0.5/30 -- n2:d 10.0.0.6/30
+  - n2:e 10.0.0.9/30 -- n2:f 10.0.0.10/30
+  - n2:h 10.0.0.13/30 -- n0:g 10.0.0.14/30
+)");
+    REQUIRE(p.ok());
+    std::string addrs, ups;
+    for (const auto& e : p.topology.edits) {
+        if (const auto* a = std::get_if<AddrAdd>(&e.op)) addrs += a->ns + ":" + a->dev + " ";
+        if (const auto* s = std::get_if<LinkSet>(&e.op); s && s->up) ups += s->ns + ":" + s->name + " ";
+    }
+    CHECK(addrs == "n0:a n0:g n1:d1 n1:b n1:c n2:d n2:e n2:f n2:h ");
+    CHECK(ups == "n0:lo n0:a n0:g n1:d1 n1:b n1:c n2:d n2:e n2:f n2:h ");
+}
+
 TEST_CASE("every example parses and builds without a refusal", "[yaml]") {
     for (const char* name : {"seed.yaml", "mesh3.yaml", "router-line.yaml"}) {
         INFO(name);
@@ -88,7 +109,8 @@ TEST_CASE("every example parses and builds without a refusal", "[yaml]") {
     }
 }
 
-TEST_CASE("the seed example compiles to the canonical order", "[yaml]") {
+TEST_CASE("the seed example compiles to the canonical order, addresses and link state namespace by namespace",
+          "[yaml]") {
     const Parsed p = parse_yaml_topology(example("seed.yaml"), "seed.yaml");
     REQUIRE(p.ok());
     CHECK(op<NetnsAdd>(p, 0).name == "ns0");
@@ -99,7 +121,7 @@ TEST_CASE("the seed example compiles to the canonical order", "[yaml]") {
     CHECK(op<AddrAdd>(p, 5) == AddrAdd{"ns0", "tap0", IfAddr::parse("10.0.0.1/24").value()});
     CHECK(op<AddrAdd>(p, 6) == AddrAdd{"ns1", "tap1", IfAddr::parse("10.0.0.2/24").value()});
     const std::vector<std::pair<std::string, std::string>> ups{
-        {"ns0", "lo"}, {"ns0", "tap0"}, {"ns1", "lo"}, {"ns1", "tap1"}, {"ns0", "veth0"}, {"ns1", "veth1"}};
+        {"ns0", "lo"}, {"ns0", "tap0"}, {"ns0", "veth0"}, {"ns1", "lo"}, {"ns1", "tap1"}, {"ns1", "veth1"}};
     for (size_t i = 0; i < ups.size(); ++i)
         CHECK(op<LinkSet>(p, 7 + i) == set_up(ups[i].first, ups[i].second));
     CHECK(op<Ping>(p, 13).ns == "ns0");
