@@ -69,6 +69,11 @@ std::vector<const Link*> Namespace::ports(const Link& bridge) const {
 
 bool Namespace::has_local_address(Ipv4 a) const { return local_addresses_.find(a.value()) != nullptr; }
 
+void Namespace::prefetch_local(Ipv4 a) const {
+    local_addresses_.prefetch(a.value());
+    routes.prefetch(kTableLocal, Prefix(a, 32));
+}
+
 bool Namespace::operator==(const Namespace& o) const {
     return name == o.name && links == o.links && routes == o.routes && sysctls == o.sysctls &&
            next_ifindex == o.next_ifindex;

@@ -74,6 +74,8 @@ struct Namespace {
     const Link* link(int ifindex) const;
     std::string ifname(int ifindex) const;  // "" if none
     bool has_local_address(Ipv4 a) const;   // any address of any device
+    // A hint: what has_local_address(a) and a lookup of a in the local table read, read soon.
+    void prefetch_local(Ipv4 a) const;
     std::vector<const Link*> ports(const Link& bridge) const;  // its ports, by ifindex
     std::vector<const Route*> sorted_routes(uint32_t table) const;  // trie order
 

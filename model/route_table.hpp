@@ -94,6 +94,16 @@ public:
     void erase(Handle h);
     void replace(Handle h, const Route& r);  // r has h's table and dst: keeps its place
     Handle find(const Route& r) const;       // the first identical route
+    // A hint: the routes with this table and dst are looked for soon (see TagTable::prefetch).
+    void prefetch(uint32_t table, Prefix dst) const { by_dst_.prefetch(dst_tag(table, dst)); }
+    // A hint: addr is looked up in main or local soon. Only where the lookup goes by its
+    // few prefix lengths; a compiled table's index is not fetched.
+    void prefetch_lookup(uint32_t table, Ipv4 addr) const {
+        uint64_t lens = prefix_lengths(table);
+        const uint64_t rest = lens & (lens - 1);  // without the shortest
+        if (!compiled_kind(table) || (rest & (rest - 1)) != 0) return;  // more than two: not worth it
+        for (; lens; lens &= lens - 1) prefetch(table, Prefix(addr, std::countr_zero(lens)));
+    }
     // The first route (insertion order) with this table and dst for which pred holds.
     template <class Pred>
     Handle find_first(uint32_t table, Prefix dst, Pred pred) const;

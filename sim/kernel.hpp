@@ -189,6 +189,7 @@ private:
     // Devices
     void xmit(int ns, int ifindex, Frame frame);
     void rx(int ns, int ifindex, const Frame& frame);
+    void prefetch_rx(int ns, int ifindex, const Frame& frame) const;  // a hint, see kernel_neigh.cpp
     // Bridges
     void br_handle_frame(int ns, const Link& port, const Frame& frame);
     void br_dev_xmit(int ns, const Link& bridge, const Frame& frame);

@@ -40,7 +40,32 @@ void Kernel::xmit(int ns, int ifindex, Frame frame) {
         });
         return;
     }
+    prefetch_rx(pns, pif, frame);
     q_.after(kHopDelay, [this, pns = pns, pif = pif, frame = std::move(frame)] { rx(pns, pif, frame); });
+}
+
+// A frame's receiver runs a hop later, after the other frames of the hop (a wave of
+// probes): the entries it will look for there are fetched now, so that a wave's misses on
+// namespaces not visited for a while overlap instead of following one another. Only a
+// hint: nothing is read or changed. At n = 1000 (a million probes) the probe phase went
+// from 2.8-3.8 s (median 3.3) to 2.4-3.1 s (median 2.5), five runs each in turns.
+void Kernel::prefetch_rx(int ns, int ifindex, const Frame& frame) const {
+    const Runtime& r = rt_[size_t(ns)];
+    if (!r.ns) return;
+    Ipv4 to, from;  // the address asked for, and the sender's
+    if (const Arp* arp = std::get_if<Arp>(&frame.payload)) {
+        to = arp->tpa;
+        from = arp->spa;
+    } else {
+        const Ipv4Packet& pkt = std::get<Ipv4Packet>(frame.payload);
+        to = pkt.dst;
+        from = pkt.src;
+    }
+    r.ns->prefetch_local(to);                            // is it ours, and the input route
+    r.ns->routes.prefetch_lookup(kTableLocal, from);     // the route back
+    r.ns->routes.prefetch_lookup(kTableMain, from);
+    r.neigh.prefetch(neigh_key(ifindex, from));             // the sender's entry
+    if (size_t(ifindex) < r.dev.size()) __builtin_prefetch(&r.dev[size_t(ifindex)]);
 }
 
 void Kernel::rx(int ns, int ifindex, const Frame& frame) {
