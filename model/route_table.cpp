@@ -274,12 +274,7 @@ namespace vethlab {
 // compiled, it is searched compiled too (compiled() in the header): the local table
 // of a router with a thousand routes is then one search, not a hash probe per length.
 const RouteTable::Compiled* RouteTable::compile_if_worth(uint32_t table) const {
-    // At most two bits set: clearing the lowest twice leaves nothing (std::popcount is a
-    // call into libgcc on baseline x86-64, a tenth of a lookup).
-    static_assert(kFewLengths == 2);
-    uint64_t lens = prefix_lengths(table);
-    lens &= lens - 1;
-    if ((lens & (lens - 1)) == 0) return nullptr;
+    if (few_lengths(prefix_lengths(table))) return nullptr;
     if (fib_.generation != generation_) {
         fib_.generation = generation_;
         fib_.lookups = 0;
