@@ -68,6 +68,15 @@ bool KernelLab::localize(EditOp& op) const { return backend::localize_edit(op, p
 
 std::string KernelLab::unlocalize(std::string text) const { return backend::unlocalize_text(std::move(text), prefix_); }
 
+bool kernel_has_dummy() {
+    static const bool has = [] {
+        KernelLab lab;
+        run_shell("ip netns add " + lab.real("probe"));
+        return run_shell("ip -n " + lab.real("probe") + " link add d type dummy").status == 0;
+    }();
+    return has;
+}
+
 EditOp host_free(EditOp op) {
     if (auto* add = std::get_if<LinkAdd>(&op); add && add->ns.empty() && add->netns) {
         if (!add->peer_netns) add->peer_netns = add->ns;

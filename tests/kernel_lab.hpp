@@ -36,6 +36,10 @@ private:
     std::string prefix_;
 };
 
+// Whether this kernel has the dummy driver (KERNEL-NOTES: not every one does): probed
+// once, in a throwaway namespace of its own, never in the host namespace.
+bool kernel_has_dummy();
+
 // `ip link add X netns A ... peer Y netns B` run from the host touches only A and B: the
 // same edit run in A (`ip -n A link add X ... peer Y netns B`), as a lab may run it.
 EditOp host_free(EditOp op);
