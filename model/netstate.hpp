@@ -40,6 +40,9 @@ struct Link {
     bool mtu_set = false;  // bridge: MTU set by `ip link set` (BROPT_MTU_SET_BY_USER), else min of the ports
     bool mac_set = false;   // bridge: MAC given by hand (NET_ADDR_SET), else the smallest port's
     bool had_port = false;  // bridge: a port was ever enslaved; until then it has carrier when up
+    // The conf knobs written on this device (the kernel's cnf.state bits, one per knob of
+    // netstate_sysctl.cpp): those no longer follow writes to conf.default.
+    uint16_t conf_written = 0;
     std::vector<Address> addrs;               // in the kernel's list order
     std::map<std::string, std::string> conf;  // per-device net.ipv4.conf.IF.* (key: "rp_filter")
 
@@ -104,6 +107,10 @@ std::optional<std::string> default_sysctl(std::string_view key);
 // Every sysctl key the model knows, in the order that sets them without surprises:
 // net.ipv4.*, conf.all, conf.default, then per device (conf and neigh).
 std::vector<std::string> known_sysctl_keys(const std::vector<std::string>& devices);
+// Whether the device holds `knob` (a net.ipv4.conf one, e.g. "rp_filter") of its own:
+// written on it, or one of the knobs that never follow conf.default once it exists.
+// Otherwise the device has the namespace's conf.default value, and follows its writes.
+bool conf_own(const Link& l, std::string_view knob);
 
 class NetState {
 public:

@@ -214,7 +214,8 @@ Link& NetState::move_link(Namespace& from, int ifindex, Namespace& to, const std
     while (!link->addrs.empty()) remove_addr(from, *link, link->addrs.size() - 1);
     from.routes.erase_oif_if(ifindex, [](const Route&) { return true; });
     Link moved = from.take_link(ifindex);
-    moved.conf.clear();
+    moved.conf.clear();  // inetdev_init in the new namespace: conf.default's, none of its own
+    moved.conf_written = 0;
     moved.qdisc_attached = false;  // dev_shutdown: back to noop until opened again
     moved.name = new_name;
     const int new_index = insert_link(to, std::move(moved)).ifindex;

@@ -106,6 +106,13 @@ std::vector<std::string> user_routes(const Namespace& ns) {
     return out;
 }
 
+// The namespace's conf.default value of a conf knob ("rp_filter").
+std::string default_conf(const Namespace& ns, const std::string& knob) {
+    const std::string key = "net.ipv4.conf.default." + knob;
+    const auto it = ns.sysctls.find(key);
+    return it != ns.sysctls.end() ? it->second : default_sysctl(key).value_or("");
+}
+
 // Namespace sysctls (ip_forward first: it sets every device's forwarding), then the
 // device conf values the build would not give them by itself, by interface name.
 Fields sysctls(const Namespace& ns) {
@@ -128,6 +135,7 @@ Fields sysctls(const Namespace& ns) {
         const Link& link = *l;
         for (const auto& [knob, value] : link.conf) {
             if (knob == "forwarding" && fwd != ns.sysctls.end() && value == fwd->second) continue;
+            if (!conf_own(link, knob) && value == default_conf(ns, knob)) continue;  // conf.default's: it follows
             const std::string key = knob.starts_with("neigh.")
                                         ? fmt::format("net.ipv4.neigh.{}.{}", link.name, knob.substr(6))
                                         : fmt::format("net.ipv4.conf.{}.{}", link.name, knob);

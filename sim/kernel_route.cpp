@@ -11,8 +11,10 @@
 namespace vethlab::sim {
 namespace {
 
-int to_int(const std::string& s) {
-    int v = 0;
+// A stored sysctl value (model/netstate_sysctl.cpp): an int, or for the ms knobs read
+// back from jiffies, up to 2^31.
+int64_t to_int(const std::string& s) {
+    int64_t v = 0;
     std::from_chars(s.data(), s.data() + s.size(), v);
     return v;
 }
@@ -30,8 +32,8 @@ std::optional<Ipv4> dev_select(const Link& l, RouteScope scope) {
 }
 
 // The compiled default of a knob, from the model's table (looked up once per knob).
-int compiled_default(const std::string& knob) {
-    static std::map<std::string, int> cache;
+int64_t compiled_default(const std::string& knob) {
+    static std::map<std::string, int64_t> cache;
     auto [it, added] = cache.try_emplace(knob, 0);
     if (added) {
         const bool neigh = knob.rfind("neigh.", 0) == 0;
@@ -88,32 +90,33 @@ const Kernel::DevConf& Kernel::conf(int id, const Link& dev) {
 // defaults) and the namespace's "all" ones, without building sysctl names per knob.
 Kernel::DevConf Kernel::compute_conf(int id, const Link* dev) {
     const Namespace& n = *nsp(id);
-    auto value = [](const std::map<std::string, std::string>& m, const std::string& key, int def) {
+    auto value = [](const std::map<std::string, std::string>& m, const std::string& key, int64_t def) {
         auto v = m.find(key);
         return v == m.end() ? def : to_int(v->second);
     };
-    auto knob = [&](const std::string& key, bool with_all) {
-        const int def = compiled_default(key);
-        const int own = dev ? value(dev->conf, key, def) : def;
+    auto knob = [&](const std::string& key, bool with_all) -> int64_t {
+        const int64_t def = compiled_default(key);
+        const int64_t own = dev ? value(dev->conf, key, def) : def;
         return with_all ? std::max(own, value(n.sysctls, "net.ipv4.conf.all." + key, def)) : own;
     };
+    auto small = [&](const std::string& key, bool with_all) { return int(knob(key, with_all)); };  // an int knob
     DevConf c;
-    c.rp_filter = knob("rp_filter", true);
-    c.accept_local = knob("accept_local", true);
-    c.arp_ignore = knob("arp_ignore", true);
-    c.arp_announce = knob("arp_announce", true);
-    c.forwarding = knob("forwarding", false);
-    c.ignore_linkdown = knob("ignore_routes_with_linkdown", true);
-    c.send_redirects = knob("send_redirects", true);
+    c.rp_filter = small("rp_filter", true);
+    c.accept_local = small("accept_local", true);
+    c.arp_ignore = small("arp_ignore", true);
+    c.arp_announce = small("arp_announce", true);
+    c.forwarding = small("forwarding", false);
+    c.ignore_linkdown = small("ignore_routes_with_linkdown", true);
+    c.send_redirects = small("send_redirects", true);
     {
-        const int def = compiled_default("accept_redirects");
-        const int own = dev ? value(dev->conf, "accept_redirects", def) : def;
-        const int all = value(n.sysctls, "net.ipv4.conf.all.accept_redirects", def);
+        const int64_t def = compiled_default("accept_redirects");
+        const int64_t own = dev ? value(dev->conf, "accept_redirects", def) : def;
+        const int64_t all = value(n.sysctls, "net.ipv4.conf.all.accept_redirects", def);
         c.rx_redirects = c.forwarding ? (own && all) : (own || all);
     }
-    c.mcast_solicit = knob("neigh.mcast_solicit", false);
+    c.mcast_solicit = small("neigh.mcast_solicit", false);
     c.retrans = Time(knob("neigh.retrans_time_ms", false)) * kMillisecond;
-    c.ucast_solicit = knob("neigh.ucast_solicit", false);
+    c.ucast_solicit = small("neigh.ucast_solicit", false);
     c.reachable = Time(knob("neigh.base_reachable_time_ms", false)) * kMillisecond;
     c.delay_probe = Time(knob("neigh.delay_first_probe_time", false)) * kSecond;
     return c;

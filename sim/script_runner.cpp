@@ -36,8 +36,10 @@ StepResult ScriptRunner::run(const Edit& edit) {
     if (auto err = state_.apply(edit.op)) {  // also checks the namespace of observations
         r.output = *err + "\n";
         const auto* show = std::get_if<Show>(&edit.op);
-        const bool exits_255 = std::holds_alternative<SysctlSet>(edit.op) || (show && show->what == ShowWhat::bridge_fdb);
-        r.exit_code = exits_255 ? 255 : (edit.is_observation() ? 1 : 2);
+        // ip exits 2 on a refused edit, 1 on a failed show (255 for bridge fdb's); sysctl
+        // (procps-ng 4) exits 1 on a key it cannot stat or a value the kernel refuses.
+        const bool exits_1 = std::holds_alternative<SysctlSet>(edit.op) || edit.is_observation();
+        r.exit_code = show && show->what == ShowWhat::bridge_fdb ? 255 : exits_1 ? 1 : 2;
         r.refused = !edit.is_observation();
         return r;
     }

@@ -261,5 +261,77 @@ TEST_CASE("sysctls: ranges, unknown keys, ip_forward reaches every device", "[ne
     ok(st, SysctlSet{"r", "net.ipv4.conf.default.rp_filter", "2"});
     ok(st, LinkAdd{.ns = "r", .name = "d2", .kind = LinkKind::dummy});
     CHECK(st.sysctl_value(r, "net.ipv4.conf.d2.rp_filter") == "2");  // taken from default at creation
-    CHECK(st.sysctl_value(r, "net.ipv4.conf.d.rp_filter") == "0");   // existing device unchanged
+    CHECK(st.sysctl_value(r, "net.ipv4.conf.d.rp_filter") == "2");   // and existing ones follow
+}
+
+TEST_CASE("sysctls: devices follow conf.default until their own knob is written, even refused", "[netstate]") {
+    NetState st;
+    ok(st, NetnsAdd{"r"});
+    for (const char* d : {"a", "b", "c"}) ok(st, LinkAdd{.ns = "r", .name = d, .kind = LinkKind::dummy});
+    const Namespace& r = *st.ns("r");
+    ok(st, SysctlSet{"r", "net.ipv4.conf.a.arp_ignore", "1"});
+    CHECK(st.apply(SysctlSet{"r", "net.ipv4.conf.b.arp_ignore", "x"}));  // refused, yet b's own now
+    ok(st, SysctlSet{"r", "net.ipv4.conf.default.arp_ignore", "2"});
+    CHECK(st.sysctl_value(r, "net.ipv4.conf.a.arp_ignore") == "1");
+    CHECK(st.sysctl_value(r, "net.ipv4.conf.b.arp_ignore") == "0");
+    CHECK(st.sysctl_value(r, "net.ipv4.conf.c.arp_ignore") == "2");
+    CHECK(st.sysctl_value(r, "net.ipv4.conf.lo.arp_ignore") == "2");
+    CHECK(!conf_own(*r.link("c"), "arp_ignore"));
+    CHECK(conf_own(*r.link("b"), "arp_ignore"));
+    // forwarding, route_localnet and promote_secondaries have other handlers: no copy.
+    ok(st, SysctlSet{"r", "net.ipv4.conf.default.route_localnet", "1"});
+    ok(st, SysctlSet{"r", "net.ipv4.conf.default.forwarding", "1"});
+    CHECK(st.sysctl_value(r, "net.ipv4.conf.c.route_localnet") == "0");
+    CHECK(st.sysctl_value(r, "net.ipv4.conf.c.forwarding") == "0");
+    CHECK(conf_own(*r.link("c"), "route_localnet"));
+}
+
+TEST_CASE("sysctls: each handler's ranges, bases and rounding (kernel_sysctl_test checks them all)", "[netstate]") {
+    NetState st;
+    ok(st, NetnsAdd{"r"});
+    ok(st, LinkAdd{.ns = "r", .name = "d", .kind = LinkKind::dummy});
+    const Namespace& r = *st.ns("r");
+    // What is stored for a write, or "refused".
+    auto set = [&](const std::string& key, const std::string& value) {
+        if (st.apply(SysctlSet{"r", key, value})) return std::string("refused");
+        return st.sysctl_value(r, key);
+    };
+    // proc_dointvec: strtoul with base 0, one '-', an int.
+    CHECK(set("net.ipv4.icmp_ratemask", "0x1f") == "31");
+    CHECK(set("net.ipv4.icmp_ratemask", "0X10") == "16");
+    CHECK(set("net.ipv4.icmp_ratemask", "010") == "8");
+    CHECK(set("net.ipv4.icmp_ratemask", "08") == "refused");  // octal: the 8 is left over
+    CHECK(set("net.ipv4.icmp_ratemask", "0x") == "refused");
+    CHECK(set("net.ipv4.icmp_ratemask", "+5") == "refused");
+    CHECK(set("net.ipv4.icmp_ratemask", "-0") == "0");
+    CHECK(set("net.ipv4.icmp_ratemask", " 5 6") == "5");  // one value: the rest is not read
+    CHECK(set("net.ipv4.icmp_ratemask", "5x") == "refused");
+    CHECK(set("net.ipv4.icmp_ratemask", "-2147483648") == "-2147483648");
+    CHECK(set("net.ipv4.icmp_ratemask", "-2147483649") == "refused");
+    CHECK(set("net.ipv4.icmp_ratemask", "2147483648") == "refused");
+    CHECK(set("net.ipv4.icmp_ratemask", "00000000000000000007") == "7");     // 20 characters
+    CHECK(set("net.ipv4.icmp_ratemask", "000000000000000000007") == "refused");  // 21
+    // proc_dointvec_minmax.
+    CHECK(set("net.ipv4.ip_default_ttl", "0") == "refused");
+    CHECK(set("net.ipv4.ip_default_ttl", "255") == "255");
+    CHECK(set("net.ipv4.ip_default_ttl", "256") == "refused");
+    CHECK(set("net.ipv4.icmp_msgs_per_sec", "-1") == "refused");
+    CHECK(set("net.ipv4.icmp_msgs_burst", "0") == "0");
+    CHECK(set("net.ipv4.neigh.d.ucast_solicit", "-1") == "refused");
+    // proc_dou8vec_minmax: no sign, not even "-0".
+    CHECK(set("net.ipv4.icmp_echo_ignore_all", "2") == "refused");
+    CHECK(set("net.ipv4.icmp_echo_ignore_all", "-0") == "refused");
+    CHECK(set("net.ipv4.icmp_echo_ignore_all", "0x1") == "1");
+    // proc_dointvec_ms_jiffies: up to whole jiffies (4 ms), cut to 32 bits first.
+    CHECK(set("net.ipv4.icmp_ratelimit", "1") == "4");
+    CHECK(set("net.ipv4.icmp_ratelimit", "1001") == "1004");
+    CHECK(set("net.ipv4.icmp_ratelimit", "-1") == "refused");
+    CHECK(set("net.ipv4.icmp_ratelimit", "2147483647") == "2147483648");
+    CHECK(set("net.ipv4.icmp_ratelimit", "2147483648") == "refused");
+    CHECK(set("net.ipv4.icmp_ratelimit", "4294967296") == "0");
+    CHECK(set("net.ipv4.icmp_ratelimit", "-4294967296") == "0");
+    CHECK(set("net.ipv4.neigh.d.retrans_time_ms", "99999999999") == "1215752192");
+    // proc_dointvec_jiffies: seconds, at most INT_MAX / HZ either way.
+    CHECK(set("net.ipv4.neigh.d.delay_first_probe_time", "-8589934") == "-8589934");
+    CHECK(set("net.ipv4.neigh.d.delay_first_probe_time", "8589935") == "refused");
 }

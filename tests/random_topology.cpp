@@ -111,7 +111,7 @@ private:
 
 std::string describe_link(const NetState& st, const Namespace& ns, const Link& l) {
     std::string out = fmt::format("{} kind={} up={} mtu={} conf=", l.name, to_string(l.kind), l.admin_up, l.mtu);
-    for (const auto& [k, v] : l.conf) out += k + ":" + v + ",";
+    for (const auto& [k, v] : l.conf) out += k + ":" + v + (conf_own(l, k) ? "(own)," : ",");
     for (const auto& a : l.addrs) out += " " + a.addr.str() + (a.secondary ? "(sec)" : "");
     if (auto p = st.peer(ns, l)) out += " peer=" + p->first->name + ":" + p->second->name;
     if (l.master) out += " master=" + ns.ifname(l.master);
