@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "backend/icmp_stats.hpp"
 #include "backend/journal.hpp"
 #include "backend/neigh_stats.hpp"
 #include "backend/netns_query.hpp"
@@ -128,6 +129,49 @@ Result<backend::ProbeRun> probe_in_waves(const VerifyOptions& o, const std::vect
     return all;
 }
 
+// The namespaces' ICMP counters (names as in the file); one that cannot be read is left out.
+std::map<std::string, backend::IcmpCounters> icmp_counters(const VerifyOptions& o,
+                                                           const std::map<std::string, backend::NetnsQuery>& spaces) {
+    std::map<std::string, backend::IcmpCounters> out;
+    for (const auto& [name, q] : spaces)
+        if (auto c = backend::icmp_counters(o.prefix + name)) out.emplace(name, c.value());
+    return out;
+}
+
+// A probe predicted to end in an ICMP error, silent on the kernel, while the sender's
+// OutRateLimitGlobal grew: its ICMP budget (icmp_msgs_per_sec and icmp_msgs_burst; each
+// error takes a random 0-2 credits since Linux 6.11, so the simulator leaves it out)
+// refused the error. Each refusal counted excuses one such probe; the sender is the
+// namespace holding the error's source address, the probing one first. Returns how many.
+size_t excuse_icmp_budget(VerifyReport& report, const NetState& st,
+                          const std::map<std::string, backend::IcmpCounters>& before,
+                          const std::map<std::string, backend::IcmpCounters>& after,
+                          std::map<std::string, uint64_t>& refused) {
+    for (const auto& [name, b] : before)
+        if (auto a = after.find(name); a != after.end() && a->second.out_rate_limit_global > b.out_rate_limit_global)
+            refused[name] = a->second.out_rate_limit_global - b.out_rate_limit_global;
+    std::map<std::string, uint64_t> left = refused;
+    size_t excused = 0;
+    for (auto& p : report.probes) {
+        if (!p.predicted || p.measured.outcome != ProbeOutcome::silent || !is_error(p.predicted->outcome)) continue;
+        const std::string& detail = p.predicted->detail;
+        if (!detail.starts_with("from ")) continue;
+        const auto src = Ipv4::parse(detail.substr(5));
+        if (!src) continue;
+        auto take = [&](const std::string& ns) {
+            const Namespace* n = st.ns(ns);
+            auto it = left.find(ns);
+            if (!n || !n->has_local_address(*src) || it == left.end() || it->second == 0) return false;
+            --it->second;
+            return true;
+        };
+        bool sender = take(p.probe.ns);
+        for (auto it = left.begin(); !sender && it != left.end(); ++it) sender = take(it->first);
+        if (sender) p.icmp_budget = true, ++excused;
+    }
+    return excused;
+}
+
 // What is probed: the lab's namespaces (a netlink socket in each) and the probes;
 // from the file (with the twin that predicts), or, without one, from the kernel.
 struct Target {
@@ -238,6 +282,7 @@ int run_verify(const VerifyOptions& o) {
     std::vector<sim::ProbeResult> predicted;
     if (predict) predicted = sim::run_probes(t.runner->kernel(), probes);
     const auto before = backend::arp_table_stats();
+    const auto icmp_before = icmp_counters(o, spaces);
     size_t waves = 0;
     auto measured = probe_in_waves(o, probes, predicted, spaces, waves);
     if (!measured) {
@@ -245,6 +290,7 @@ int run_verify(const VerifyOptions& o) {
         return 1;
     }
     const auto after = backend::arp_table_stats();
+    const auto icmp_after = icmp_counters(o, spaces);
     if (before && after && after->table_fulls > before->table_fulls)
         report.warnings.push_back(fmt::format(
             "the host's neighbour table was full {} time(s) during the probes ({} entries, gc_thresh3 {}; shared by "
@@ -271,6 +317,17 @@ int run_verify(const VerifyOptions& o) {
             vp.kernel_route = spaces.at(probes[i].ns).route_get(probes[i].dst);
         }
         report.probes.push_back(std::move(vp));
+    }
+    if (predict) {
+        std::map<std::string, uint64_t> refused;
+        if (const size_t excused = excuse_icmp_budget(report, t.runner->state(), icmp_before, icmp_after, refused)) {
+            std::string where;
+            for (const auto& [name, n] : refused) where += fmt::format("{}{} in {}", where.empty() ? "" : ", ", n, name);
+            report.warnings.push_back(fmt::format(
+                "{} predicted ICMP error(s) were not sent: the sender's ICMP budget (net.ipv4.icmp_msgs_per_sec, "
+                "icmp_msgs_burst; not simulated) refused them (OutRateLimitGlobal: {}); those probes count as agreeing",
+                excused, where));
+        }
     }
     for (const auto& p : report.probes) {
         if (int(report.explanations.size()) >= o.explain) break;

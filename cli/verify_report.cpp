@@ -25,7 +25,7 @@ std::string predicted_text(const sim::ProbeResult& r) {
 }  // namespace
 
 bool VerifyProbe::outcome_agrees() const {
-    if (!predicted) return true;
+    if (!predicted || icmp_budget) return true;
     if (predicted->outcome != measured.outcome) return false;
     switch (measured.outcome) {
         case ProbeOutcome::reply:
@@ -84,6 +84,8 @@ void write_verify_lines(std::ostream& out, const VerifyReport& r, bool all_failu
         if (p.agrees() && (!all_failures || p.measured.outcome == ProbeOutcome::reply)) continue;
         out << p.probe.ns << " -> " << p.probe.dst.str() << " (" << p.probe.target << "): " << measured_text(p);
         if (p.predicted && !p.outcome_agrees()) out << "; predicted " << predicted_text(*p.predicted);
+        if (p.icmp_budget)
+            out << "; predicted " << predicted_text(*p.predicted) << ", which the sender's ICMP budget refused";
         if (!p.route_agrees()) out << "; route get differs";
         out << '\n';
     }
@@ -124,6 +126,7 @@ nlohmann::json verify_json(const VerifyReport& r) {
             j["predicted"] = to_string(p.predicted->outcome);
             j["predicted_detail"] = p.predicted->detail;
             j["agree"] = p.agrees();
+            j["icmp_budget"] = p.icmp_budget;
         }
         if (p.kernel_route) j["kernel_route_get"] = format_route_answer(p.probe.dst, *p.kernel_route);
         if (p.sim_route) j["sim_route_get"] = format_route_answer(p.probe.dst, *p.sim_route);

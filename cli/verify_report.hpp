@@ -20,6 +20,10 @@ struct VerifyProbe {
     std::optional<sim::ProbeResult> predicted;  // none with --no-predict
     backend::KernelAnswer measured;
     std::optional<RouteAnswer> sim_route, kernel_route;  // `ip route get` on both sides
+    // Silent on the kernel where the simulator predicts an ICMP error that the sender's
+    // ICMP budget (icmp_msgs_per_sec, not simulated) refused, as its OutRateLimitGlobal
+    // counted: it agrees, and is reported apart.
+    bool icmp_budget = false;
 
     bool outcome_agrees() const;  // same outcome, and the same sender of an ICMP error
     bool route_agrees() const { return !sim_route || !kernel_route || *sim_route == *kernel_route; }

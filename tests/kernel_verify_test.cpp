@@ -239,8 +239,44 @@ TEST_CASE("kernel: verify paces probes predicted to fail, so the ICMP budget of 
     // counted, and the pacing must keep that rare: 60 errors at once lose about ten.
     CHECK(long(lost) <= limited);
     CHECK(limited <= 3);
-    if (limited == 0) {
-        CHECK(v.status == 0);
-        CHECK(v.out.find("60 agree with the simulator, 0 disagree") != std::string::npos);
+    // verify reads the same counter: an error the budget refused is no disagreement.
+    CHECK(v.status == 0);
+    CHECK(v.out.find("60 agree with the simulator, 0 disagree") != std::string::npos);
+    CHECK((lost == 0) == (v.out.find("ICMP budget") == std::string::npos));
+}
+
+TEST_CASE("kernel: verify tells errors the ICMP budget refused from disagreements", "[kernel][verify]") {
+    if (auto why = testing::kernel_unavailable()) {
+        WARN(*why);
+        return;
     }
+    // a's budget is empty and never refills (icmp_msgs_per_sec 0, burst 0): every host
+    // unreachable it would send itself is refused and counted (OutRateLimitGlobal); the
+    // simulator, which leaves the budget out, predicts them.
+    const std::string script = "ip netns add a\nip netns add b\nip -n a link set lo up\n"
+                               "ip netns exec a sysctl -w net.ipv4.icmp_msgs_per_sec=0\n"
+                               "ip netns exec a sysctl -w net.ipv4.icmp_msgs_burst=0\n"
+                               "ip -n a link add va type veth peer name vb netns b\n"
+                               "ip -n a addr add 10.0.0.1/24 dev va\nip -n a link set va up\n"
+                               "ip -n b addr add 10.0.0.2/24 dev vb\nip -n b addr add 10.0.0.3/24 dev vb\n";
+    KernelLab lab;
+    TempDir dir;
+    const std::string file = dir.path() + "/budget.sh";
+    std::ofstream(file) << script;
+    REQUIRE(run_shell(fmt::format("{} up '{}' --prefix {} --state-dir '{}' --quiet", kCli, file, lab.prefix(),
+                                  dir.path()))
+                .status == 0);
+    auto v = run_shell(fmt::format("{} verify '{}' --prefix {} --state-dir '{}' --netns a --peers", kCli, file,
+                                   lab.prefix(), dir.path()));
+    INFO(v.out << v.err);
+    CHECK(v.status == 0);
+    CHECK(v.out.find("a -> 10.0.0.2 (b:vb): silent; predicted host-unreachable from 10.0.0.1, which the sender's ICMP "
+                     "budget refused\n") != std::string::npos);
+    CHECK(v.out.find("warning: 2 predicted ICMP error(s) were not sent: the sender's ICMP budget") != std::string::npos);
+    CHECK(v.out.find("(OutRateLimitGlobal: 2 in a)") != std::string::npos);
+    CHECK(v.out.find("2 agree with the simulator, 0 disagree") != std::string::npos);
+    // --strict fails on it, as on any warning; --no-predict has nothing to excuse.
+    auto strict = run_shell(fmt::format("{} verify '{}' --prefix {} --state-dir '{}' --netns a --peers --strict", kCli,
+                                        file, lab.prefix(), dir.path()));
+    CHECK(strict.status == 1);
 }
