@@ -261,9 +261,13 @@ private:
         } else if (r < 92) {
             const End* e = random_end();
             sysctl(e->ns, fmt::format("net.ipv4.conf.{}.rp_filter={}", e->dev, pick(3)));
-        } else {
+        } else if (r < 97) {
             const End* e = random_end();
             sysctl(e->ns, fmt::format("net.ipv4.conf.{}.arp_ignore={}", e->dev, pick(3)));
+        } else {  // reaches the devices whose own knob was never written
+            const int n = pick(nns_);
+            const char* knob = chance(50) ? "rp_filter" : "arp_ignore";  // one draw per statement: a seed is
+            sysctl(n, fmt::format("net.ipv4.conf.default.{}={}", knob, pick(3)));  // one case with any compiler
         }
     }
 

@@ -41,7 +41,8 @@ struct Link {
     bool mac_set = false;   // bridge: MAC given by hand (NET_ADDR_SET), else the smallest port's
     bool had_port = false;  // bridge: a port was ever enslaved; until then it has carrier when up
     // The conf knobs written on this device (the kernel's cnf.state bits, one per knob of
-    // netstate_sysctl.cpp): those no longer follow writes to conf.default.
+    // netstate_sysctl.cpp), all of them once an address was added: those no longer follow
+    // writes to conf.default.
     uint16_t conf_written = 0;
     std::vector<Address> addrs;               // in the kernel's list order
     std::map<std::string, std::string> conf;  // per-device net.ipv4.conf.IF.* (key: "rp_filter")
@@ -49,6 +50,8 @@ struct Link {
     const Address* primary_for(Ipv4 a) const;  // the primary address whose subnet holds a
     bool operator==(const Link&) const = default;
 };
+
+inline constexpr uint16_t kAllConfWritten = 0xffff;
 
 struct Namespace {
     std::string name;

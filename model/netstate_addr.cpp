@@ -85,6 +85,9 @@ std::optional<std::string> NetState::apply_op(const AddrAdd& e) {
     Namespace& n = *found;
     Link* link = n.link(e.dev);
     if (!link) return errors::no_device(e.dev);
+    // rtm_to_ifaddr: ipv4_devconf_setall -- an address configured from user space, even one
+    // then refused, makes every conf knob the device's own: conf.default no longer reaches it.
+    link->conf_written = kAllConfWritten;
     Address a{e.addr, e.addr.local().is_loopback() ? RouteScope::host : RouteScope::universe, false,
               e.broadcast.value_or(Ipv4())};
     for (const auto& old : link->addrs) {

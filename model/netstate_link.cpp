@@ -235,7 +235,9 @@ void NetState::link_went_up(Namespace& n, Link& link) {
     link.qdisc_attached = true;
     // devinet.c inetdev_event(NETDEV_UP): a loopback gets 127.0.0.1/8 scope host on every
     // up, also beside other addresses (inet_insert_ifa orders it by scope, before global
-    // ones), unless it already has it.
+    // ones), unless it already has it; and, as an address added, every conf knob its own
+    // (ipv4_devconf_setall), each time.
+    if (link.kind == LinkKind::loopback) link.conf_written = kAllConfWritten;
     const IfAddr loopback(Ipv4(127, 0, 0, 1), 8);
     if (link.kind == LinkKind::loopback &&
         std::none_of(link.addrs.begin(), link.addrs.end(), [&](const Address& a) { return a.addr == loopback; })) {

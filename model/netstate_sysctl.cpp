@@ -31,7 +31,8 @@ struct Knob {
     int max = std::numeric_limits<int>::max();
     // conf: written through devinet_conf_proc, which marks the device's knob as its own
     // (cnf.state, even when the value is refused), and copies a write to conf.default to
-    // every device whose knob is not (devinet_copy_dflt_conf).
+    // every device whose knob is not (devinet_copy_dflt_conf). Adding an address marks
+    // them all (netstate_addr.cpp).
     bool follows_default = false;
 };
 constexpr int kIntMax = std::numeric_limits<int>::max();
@@ -55,12 +56,6 @@ constexpr Knob kConfKnobs[] = {  // proc_dointvec, any int; forwarding (devinet_
 };
 static_assert(std::size(kConfKnobs) <= 16, "Link::conf_written has a bit per conf knob");
 
-// The conf knob's bit in Link::conf_written, when it follows conf.default; else -1.
-int follow_bit(std::string_view knob) {
-    for (size_t i = 0; i < std::size(kConfKnobs); ++i)
-        if (knob == kConfKnobs[i].name) return kConfKnobs[i].follows_default ? int(i) : -1;
-    return -1;
-}
 constexpr Knob kNeighKnobs[] = {
     {"mcast_solicit", 3, Conv::integer, 0, kIntMax}, {"ucast_solicit", 3, Conv::integer, 0, kIntMax},
     {"app_solicit", 0, Conv::integer, 0, kIntMax},   {"retrans_time_ms", 1000, Conv::ms_jiffies},
@@ -78,6 +73,13 @@ constexpr Knob kNetKnobs[] = {
     {"icmp_msgs_burst", 50, Conv::integer, 0, kIntMax},
 };
 constexpr uint64_t kHz = 250;  // CONFIG_HZ (Debian), as sim/kernel.hpp's kJiffy
+
+// The conf knob's bit in Link::conf_written, when it follows conf.default; else -1.
+int follow_bit(std::string_view knob) {
+    for (size_t i = 0; i < std::size(kConfKnobs); ++i)
+        if (knob == kConfKnobs[i].name) return kConfKnobs[i].follows_default ? int(i) : -1;
+    return -1;
+}
 
 // proc_get_long after proc_skip_spaces: an optional '-', then digits read as strtoul
 // reads them with base 0 ("0x1f" hex, "010" octal), at most 20 characters with the

@@ -5,6 +5,8 @@
 // (model/netstate_sysctl.cpp).
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,15 @@ const std::vector<std::string> kValues = {
 };
 // devinet_conf_proc is one handler for all of conf.*: fewer values there.
 const std::vector<std::string> kConfValues = {"1", "-1", "2147483648", "-2147483648", "0x1f", "010", "08", "-0"};
+
+// Every net.ipv4 value of the namespace, in one `sysctl net.ipv4` ("key = value" lines).
+std::map<std::string, std::string> kernel_values(const KernelLab& lab, const std::string& ns) {
+    std::map<std::string, std::string> out;
+    std::istringstream in(testing::run_shell("ip netns exec " + lab.real(ns) + " sysctl net.ipv4 2>/dev/null").out);
+    for (std::string line; std::getline(in, line);)
+        if (const auto eq = line.find(" = "); eq != std::string::npos) out[line.substr(0, eq)] = line.substr(eq + 3);
+    return out;
+}
 
 std::string kernel_value(const KernelLab& lab, const std::string& ns, const std::string& key) {
     std::string out = testing::run_shell("ip netns exec " + lab.real(ns) + " sysctl -n " + key).out;
@@ -70,4 +81,56 @@ TEST_CASE("kernel: every known sysctl accepts, refuses and reads back values as 
     }
     CHECK(refused > 100);  // the sweep met the refusals
     CHECK(rounded > 50);   // and values the kernel stores otherwise than written
+}
+
+TEST_CASE("kernel: conf.default reaches the devices that have no address and never had the knob written",
+          "[kernel][netstate]") {
+    if (auto why = testing::kernel_unavailable()) {
+        WARN(*why);
+        return;
+    }
+    // a0 gets an address (every knob its own: ipv4_devconf_setall), b0 one that is then
+    // deleted, c0 a refused write of one knob, s's lo goes up (127.0.0.1: setall too); a1
+    // and t's lo stay as created, d0 comes later, a1 moves to t.
+    Parsed p = parse_ip_script(R"(ip netns add s
+ip netns add t
+ip -n s link set lo up
+ip -n s link add a0 type veth peer name a1
+ip -n s addr add 10.0.0.1/24 dev a0
+ip -n s link add b0 type veth peer name b1 netns t
+ip -n s addr add 10.0.1.1/24 dev b0
+ip -n s addr del 10.0.1.1/24 dev b0
+ip -n s link add c0 type veth peer name c1
+ip netns exec s sysctl -w net.ipv4.conf.c0.arp_ignore=x
+ip -n s addr add 10.0.0.1/24 dev a0
+ip -n s addr del 10.0.9.9/24 dev a1
+ip netns exec s sysctl -w net.ipv4.conf.default.rp_filter=2
+ip netns exec s sysctl -w net.ipv4.conf.default.arp_ignore=1
+ip netns exec s sysctl -w net.ipv4.conf.default.route_localnet=1
+ip netns exec s sysctl -w net.ipv4.conf.default.forwarding=1
+ip -n s link add d0 type veth peer name d1
+ip -n s link set a1 netns t
+ip netns exec t sysctl -w net.ipv4.conf.default.send_redirects=0
+ip -n t addr add 10.0.2.1/24 dev b1
+ip netns exec s sysctl -w net.ipv4.conf.default.accept_redirects=0
+ip netns exec t sysctl -w net.ipv4.conf.default.log_martians=1
+)", "default.sh");
+    REQUIRE(p.ok());
+    KernelLab lab;
+    NetState st;
+    for (const auto& e : p.topology.edits) testing::apply_on_both(lab, st, e);
+    size_t followed = 0;
+    for (const std::string ns : {"s", "t"}) {
+        const Namespace& n = *st.ns(ns);
+        std::vector<std::string> devices;
+        for (const auto& l : n.links) devices.push_back(l.name);
+        const auto kernel = kernel_values(lab, ns);
+        for (const auto& key : known_sysctl_keys(devices)) {
+            INFO(ns << ": " << key);
+            REQUIRE(kernel.count(key));
+            CHECK(st.sysctl_value(n, key) == kernel.at(key));
+        }
+        for (const auto& l : n.links) followed += !conf_own(l, "rp_filter") && l.conf.count("rp_filter");
+    }
+    CHECK(followed >= 2);  // c0 and c1 took conf.default's rp_filter when it was written
 }
