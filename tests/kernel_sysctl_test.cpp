@@ -12,7 +12,9 @@
 
 #include "kernel_lab.hpp"
 #include "model/ip_script.hpp"
+#include "model/ip_writer.hpp"
 #include "model/netstate.hpp"
+#include "sim/script_runner.hpp"
 
 using namespace vethlab;
 using vethlab::testing::KernelLab;
@@ -133,4 +135,28 @@ ip netns exec t sysctl -w net.ipv4.conf.default.log_martians=1
         for (const auto& l : n.links) followed += !conf_own(l, "rp_filter") && l.conf.count("rp_filter");
     }
     CHECK(followed >= 2);  // c0 and c1 took conf.default's rp_filter when it was written
+}
+
+TEST_CASE("kernel: a refused sysctl exits as vethlab sim says", "[kernel][netstate]") {
+    if (auto why = testing::kernel_unavailable()) {
+        WARN(*why);
+        return;
+    }
+    KernelLab lab;
+    sim::ScriptRunner twin;
+    Parsed p = parse_ip_script("ip netns add s\n"
+                               "ip netns exec s sysctl -w net.ipv4.ip_default_ttl=0\n"
+                               "ip netns exec s sysctl -w net.ipv4.conf.nope.rp_filter=1\n"
+                               "ip netns exec s sysctl -w net.ipv4.ip_forward=1\n",
+                               "exit.sh");
+    REQUIRE(p.ok());
+    for (const auto& e : p.topology.edits) {
+        INFO(e.text);
+        EditOp real = e.op;
+        REQUIRE(lab.localize(real));
+        const auto kernel = testing::run_shell(format_command(real));
+        const auto predicted = twin.run(e);
+        CHECK(predicted.exit_code == kernel.status);
+        CHECK(predicted.refused == (kernel.status != 0));
+    }
 }
