@@ -16,6 +16,7 @@
 #include "backend/netns.hpp"
 #include "backend/privileges.hpp"
 #include "model/ip_writer.hpp"
+#include "model/netstate.hpp"
 
 namespace vethlab::backend {
 namespace {
@@ -117,13 +118,35 @@ bool CommandLab::localize(EditOp& op) const { return localize_edit(op, prefix_);
 
 std::string CommandLab::unlocalize(std::string text) const { return unlocalize_text(std::move(text), prefix_); }
 
+namespace {
+
+// The MACs the model gave a veth pair it just created, as `address` and `peer ... address`.
+void pin_veth_macs(const NetState& st, LinkAdd& add) {
+    const Namespace* home = st.ns(add.netns.value_or(add.ns));
+    const Namespace* peer_home = st.ns(add.peer_netns.value_or(add.ns));
+    const Link* end = home ? home->link(add.name) : nullptr;
+    const Link* peer = peer_home ? peer_home->link(add.peer) : nullptr;
+    if (!add.mac && end) add.mac = end->mac;
+    if (!add.peer_mac && peer) add.peer_mac = peer->mac;
+}
+
+}  // namespace
+
 std::vector<KernelStep> CommandLab::run(const std::vector<Edit>& edits) {
     std::vector<KernelStep> steps(edits.size());
     std::string script = kPrologue;
     std::string live;  // the lab's namespaces so far, quoted, for vl_settle
     bool changed = false;
+    // The MACs the twin gives each veth end (NetState numbers them as it creates them),
+    // given to the kernel's too: a bridge takes its ports' smallest MAC and flushes its
+    // neighbours when that changes (a port leaves), so random MACs in the kernel made the
+    // same script flush there in some runs and not in others (fuzz-diff seed 7242).
+    NetState twin;
     for (size_t i = 0; i < edits.size(); ++i) {
         EditOp op = edits[i].op;
+        const bool made = !twin.apply(edits[i].op);
+        if (auto* add = std::get_if<LinkAdd>(&op); add && made && add->kind == LinkKind::veth)
+            pin_veth_macs(twin, *add);
         if (!localize(op)) {
             steps[i].skipped = true;
             continue;

@@ -3,7 +3,9 @@
 // (`ip`, `ip netns exec ... ping`, `sysctl`), in fresh namespaces of its own: every
 // namespace name in the script gets the lab's prefix "vl<pid>-d<n>-", and the
 // namespaces are deleted when the lab ends -- also when the run failed or threw.
-// IPv6 is switched off in each namespace as it is made (the model is IPv4 only).
+// IPv6 is switched off in each namespace as it is made (the model is IPv4 only), and each
+// veth end gets the MAC the simulator gives it (`address`), so that which port's MAC a
+// bridge takes is the same on both.
 //
 // All commands of a run go to one /bin/sh (one process, not one per command); before an
 // observation that follows a change, the shell waits until the kernel's asynchronous
