@@ -63,6 +63,19 @@ void run_on_kernel(const KernelLab& lab, const std::string& script) {
 
 Ipv4 ip(const char* text) { return Ipv4::parse(text).value(); }
 
+// Builds the script, written to DIR/NAME.sh, with `vethlab up`, then runs `vethlab verify
+// --netns a --peers` on it.
+testing::CommandResult up_then_verify_peers_of_a(const KernelLab& lab, const TempDir& dir, const std::string& name,
+                                                 const std::string& script) {
+    const std::string file = dir.path() + "/" + name + ".sh";
+    std::ofstream(file) << script;
+    REQUIRE(run_shell(fmt::format("{} up '{}' --prefix {} --state-dir '{}' --quiet", kCli, file, lab.prefix(),
+                                  dir.path()))
+                .status == 0);
+    return run_shell(fmt::format("{} verify '{}' --prefix {} --state-dir '{}' --netns a --peers", kCli, file,
+                                 lab.prefix(), dir.path()));
+}
+
 }  // namespace
 
 TEST_CASE("kernel: the prober classifies every outcome as the simulator does", "[kernel][verify]") {
@@ -202,13 +215,7 @@ TEST_CASE("kernel: verify paces probes predicted to fail, so the ICMP budget of 
     for (int i = 2; i <= 61; ++i) script += fmt::format("ip -n b addr add 10.0.0.{}/24 dev vb\n", i);
     KernelLab lab;
     TempDir dir;
-    const std::string file = dir.path() + "/burst.sh";
-    std::ofstream(file) << script;
-    REQUIRE(run_shell(fmt::format("{} up '{}' --prefix {} --state-dir '{}' --quiet", kCli, file, lab.prefix(),
-                                  dir.path()))
-                .status == 0);
-    auto v = run_shell(fmt::format("{} verify '{}' --prefix {} --state-dir '{}' --netns a --peers", kCli, file,
-                                   lab.prefix(), dir.path()));
+    const auto v = up_then_verify_peers_of_a(lab, dir, "burst", script);
     INFO(v.out << v.err);
     // The namespace's ICMP counters: the errors icmp_msgs_per_sec refused are
     // OutRateLimitGlobal in its /proc/net/snmp (a header line, then a value line).
@@ -261,13 +268,7 @@ TEST_CASE("kernel: verify tells errors the ICMP budget refused from disagreement
                                "ip -n b addr add 10.0.0.2/24 dev vb\nip -n b addr add 10.0.0.3/24 dev vb\n";
     KernelLab lab;
     TempDir dir;
-    const std::string file = dir.path() + "/budget.sh";
-    std::ofstream(file) << script;
-    REQUIRE(run_shell(fmt::format("{} up '{}' --prefix {} --state-dir '{}' --quiet", kCli, file, lab.prefix(),
-                                  dir.path()))
-                .status == 0);
-    auto v = run_shell(fmt::format("{} verify '{}' --prefix {} --state-dir '{}' --netns a --peers", kCli, file,
-                                   lab.prefix(), dir.path()));
+    const auto v = up_then_verify_peers_of_a(lab, dir, "budget", script);
     INFO(v.out << v.err);
     CHECK(v.status == 0);
     CHECK(v.out.find("a -> 10.0.0.2 (b:vb): silent; predicted host-unreachable from 10.0.0.1, which the sender's ICMP "
@@ -276,6 +277,7 @@ TEST_CASE("kernel: verify tells errors the ICMP budget refused from disagreement
     CHECK(v.out.find("(OutRateLimitGlobal: 2 in a)") != std::string::npos);
     CHECK(v.out.find("2 agree with the simulator, 0 disagree") != std::string::npos);
     // --strict fails on it, as on any warning; --no-predict has nothing to excuse.
+    const std::string file = dir.path() + "/budget.sh";
     auto strict = run_shell(fmt::format("{} verify '{}' --prefix {} --state-dir '{}' --netns a --peers --strict", kCli,
                                         file, lab.prefix(), dir.path()));
     CHECK(strict.status == 1);
