@@ -1,5 +1,6 @@
 #include "analysis/cost_fit.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -108,6 +109,18 @@ std::optional<MeshCostModel> fit_mesh_cost(const std::vector<double>& n, const s
     return MeshCostModel{fit->coef[0], fit->coef[1], fit->coef[2], fit->r2};
 }
 
+// R^2 of a model fitted with some coefficients fixed (the least squares' own R^2 is not it).
+template <class Model>
+double r_squared(const Model& m, const std::vector<double>& n, const std::vector<double>& cost) {
+    double mean = 0, ss_res = 0, ss_tot = 0;
+    for (double c : cost) mean += c / double(cost.size());
+    for (size_t i = 0; i < n.size(); ++i) {
+        ss_res += std::pow(cost[i] - m.at(uint64_t(n[i])), 2);
+        ss_tot += std::pow(cost[i] - mean, 2);
+    }
+    return ss_tot > 0 ? 1 - ss_res / ss_tot : 1;
+}
+
 std::optional<MeshCostModel> fit_mesh_cost(const std::vector<double>& n, const std::vector<double>& cost,
                                            double per_namespace) {
     if (n.size() != cost.size()) return std::nullopt;
@@ -119,13 +132,7 @@ std::optional<MeshCostModel> fit_mesh_cost(const std::vector<double>& n, const s
     auto line = fit_line(pairs, rest);
     if (!line) return std::nullopt;
     MeshCostModel m{line->coef[0], per_namespace, line->coef[1], 0};
-    double mean = 0, ss_res = 0, ss_tot = 0;
-    for (double c : cost) mean += c / double(cost.size());
-    for (size_t i = 0; i < n.size(); ++i) {
-        ss_res += std::pow(cost[i] - m.at(uint64_t(n[i])), 2);
-        ss_tot += std::pow(cost[i] - mean, 2);
-    }
-    m.r2 = ss_tot > 0 ? 1 - ss_res / ss_tot : 1;
+    m.r2 = r_squared(m, n, cost);
     return m;
 }
 
@@ -133,6 +140,16 @@ std::optional<BridgeCostModel> fit_bridge_cost(const std::vector<double>& n, con
     auto line = fit_line(n, cost);
     if (!line) return std::nullopt;
     return BridgeCostModel{line->coef[0], line->coef[1], line->r2};
+}
+
+std::optional<BridgeCostModel> fit_bridge_time(const std::vector<double>& n, const std::vector<double>& t) {
+    auto fit = fit_bridge_cost(n, t);
+    if (!fit || fit->per_host >= 0) return fit;
+    double nt = 0, nn = 0;
+    for (size_t i = 0; i < n.size(); ++i) nt += n[i] * t[i], nn += n[i] * n[i];
+    BridgeCostModel m{0, nn > 0 ? std::max(0.0, nt / nn) : 0, 0};
+    m.r2 = r_squared(m, n, t);
+    return m;
 }
 
 }  // namespace vethlab::analysis

@@ -48,5 +48,9 @@ struct BridgeCostModel {
     double at(uint64_t n) const { return fixed + per_host * double(n); }
 };
 std::optional<BridgeCostModel> fit_bridge_cost(const std::vector<double>& n, const std::vector<double>& cost);
+// For times, which scatter on a shared machine: where the free fit over small n gives a
+// negative cost per host (a bridge builds in about the same 10 ms for n = 2..8), the
+// time is taken as per_host * n through the origin, so no extrapolation goes negative.
+std::optional<BridgeCostModel> fit_bridge_time(const std::vector<double>& n, const std::vector<double>& t);
 
 }  // namespace vethlab::analysis

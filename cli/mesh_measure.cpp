@@ -226,8 +226,8 @@ Measurement measure_meshes(const MeasureOptions& o, std::ostream& log) {
         bteardown.push_back(r.teardown_s);
     }
     m.bridge_memory = analysis::fit_bridge_cost(bn, bmem);
-    m.bridge_build = analysis::fit_bridge_cost(bn, bbuild);
-    m.bridge_teardown = analysis::fit_bridge_cost(bn, bteardown);
+    m.bridge_build = analysis::fit_bridge_time(bn, bbuild);
+    m.bridge_teardown = analysis::fit_bridge_time(bn, bteardown);
     return m;
 }
 

@@ -90,3 +90,19 @@ TEST_CASE("cost fit: a bridge model is a fixed part and a cost per host", "[anal
     CHECK(m->at(400) == Approx(m->fixed + m->per_host * 400));
     CHECK_FALSE(fit_bridge_cost({4}, {1000}));
 }
+
+TEST_CASE("cost fit: bridge times whose free fit falls with n go through the origin", "[analysis][cost]") {
+    // The CI run of 880d655: bridges of 2..8 hosts all built in 7-21 ms, the free fit's
+    // cost per host came out negative and n = 400 extrapolated to -0.06 s.
+    const std::vector<double> n{2, 3, 4, 5, 6, 7, 8}, t{0.015, 0.013, 0.007, 0.010, 0.010, 0.011, 0.014};
+    REQUIRE(fit_bridge_cost(n, t)->per_host < 0);
+    const auto m = fit_bridge_time(n, t);
+    REQUIRE(m);
+    CHECK(m->fixed == 0);
+    CHECK(m->per_host > 0);
+    CHECK(m->at(400) > 0.5);  // about 2 ms a host
+    // A fit that rises is kept as it is.
+    const std::vector<double> rising{0.010, 0.012, 0.014, 0.016, 0.018, 0.020, 0.022};
+    CHECK(fit_bridge_time(n, rising)->per_host == Approx(fit_bridge_cost(n, rising)->per_host));
+    CHECK(fit_bridge_time(n, rising)->fixed == Approx(0.006));
+}
